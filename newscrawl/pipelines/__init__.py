@@ -1,0 +1,1 @@
+"""Item pipelines, one module per stage: clean, dates, validate, mongo."""

@@ -1,0 +1,41 @@
+"""Turn ``published_raw`` into ``published_at``: a UTC datetime, or None."""
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from newscrawl.text.dates import is_relative, parse_date
+
+logger = logging.getLogger(__name__)
+
+
+class DatesPipeline:
+    """Gregorian and Jalali dates to UTC. A relative time ("2 hours ago") or
+    an unparsable date leaves ``published_at`` null, never the crawl time."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        raw = adapter.get("published_raw")
+        adapter["published_at"] = adapter["published_precision"] = None
+        if not raw:
+            self.stats.inc_value("dates/missing")
+            return item
+        raw = " ".join(raw.split())
+        adapter["published_raw"] = raw
+        parsed = parse_date(raw, adapter["language"])
+        if parsed is not None:
+            adapter["published_at"], adapter["published_precision"] = parsed.value, parsed.precision
+            self.stats.inc_value("dates/parsed")
+        elif is_relative(raw):
+            self.stats.inc_value("dates/relative")
+        else:
+            self.stats.inc_value("dates/unparsed")
+            logger.info("Unparsed date %r on %s", raw, adapter["url"])
+        return item

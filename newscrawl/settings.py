@@ -1,0 +1,73 @@
+"""Scrapy settings for newscrawl.
+
+Anything here can be overridden with ``-s NAME=VALUE`` on the command line;
+the MongoDB connection also comes from the environment (``MONGO_URI``,
+``MONGO_DATABASE``), so no edit to this file is ever needed to deploy.
+"""
+
+import os
+
+from newscrawl import __version__
+
+BOT_NAME = "newscrawl"
+
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# Identify the crawler honestly; add a contact with -s USER_AGENT=... if you run it at scale.
+USER_AGENT = f"newscrawl/{__version__} (archive crawler for the old Iran International site)"
+
+# Politeness towards a site nobody maintains any more.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+DOWNLOAD_TIMEOUT = 60
+COOKIES_ENABLED = False
+
+# Keep the crawl within the site's HTML: no media, no giant pages.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+    "Accept-Language": "en, fa;q=0.9",
+}
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.clean.CleanTextPipeline": 300,
+    "newscrawl.pipelines.dates.DatesPipeline": 400,
+    "newscrawl.pipelines.validate.ValidatePipeline": 500,
+    "newscrawl.pipelines.mongo.MongoPipeline": 900,
+}
+
+EXTENSIONS = {
+    "newscrawl.extensions.StatsFile": 500,
+}
+# Write the final stats as JSON to this path (off when empty).
+STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
+
+# MongoDB (see README "Configuration").
+MONGO_URI = os.environ.get("MONGO_URI", "mongodb://localhost:27017")
+MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "oldsite")
+MONGO_COLLECTION = "articles"
+MONGO_BATCH_SIZE = 100
+MONGO_FLUSH_INTERVAL = 5.0
+MONGO_CONNECT_TIMEOUT = 10.0
+
+# Development: NEWSCRAWL_HTTPCACHE=1 replays pages from .scrapy/httpcache
+# instead of hitting the site again.
+HTTPCACHE_ENABLED = os.environ.get("NEWSCRAWL_HTTPCACHE", "") == "1"
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504]
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGSTATS_INTERVAL = 30.0

@@ -1,0 +1,150 @@
+"""The ``oldsite`` spider: the old site of Iran International.
+
+It decides what to follow and what kind each page is; turning a page into
+fields is ``newscrawl.extract``'s job, cleaning them the pipelines'.
+
+Arguments (``-a NAME=VALUE``):
+
+* ``base_url``: origin to crawl (default ``https://old.iranintl.com``), e.g. a
+  mirror or the bundled replica at ``http://127.0.0.1:8000``.
+* ``languages``: ``en``, ``fa`` or ``en,fa`` (default).
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse
+
+from newscrawl.extract import extract
+from newscrawl.extract.drupal import main_node
+from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types, meta
+from newscrawl.items import ArticleItem
+from newscrawl.urls import article_key, clean_url, language_of, should_follow
+
+LANGUAGES = ("en", "fa")
+HOME_PATHS = {"en": "/en", "fa": "/"}
+# The link that ends each "Iran in Brief" item.
+MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
+_NODE_TYPE = re.compile(r"\bnode-type-([\w-]+)")
+ARTICLE_NODE_TYPES = {"article", "news", "story", "news-article"}
+BRIEF_NODE_TYPES = {"brief", "iran-in-brief", "short-news", "news-brief"}
+
+
+class OldsiteSpider(scrapy.Spider):
+    name = "oldsite"
+    default_base_url = "https://old.iranintl.com"
+
+    def __init__(self, base_url=None, languages="en,fa", *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be an http(s) origin such as "
+                             f"{self.default_base_url}, got {base_url!r}")
+        self.host = parts.hostname
+        self.allowed_domains = [self.host]
+        self.languages = tuple(lang.strip() for lang in str(languages).split(",") if lang.strip())
+        unknown = set(self.languages) - set(LANGUAGES)
+        if unknown or not self.languages:
+            raise ValueError(f"languages must be en, fa or en,fa, got {languages!r}")
+        self.stored = set()  # canonical URLs of the items yielded so far
+
+    async def start(self):
+        for language in self.languages:
+            yield scrapy.Request(self.base_url + HOME_PATHS[language], callback=self.parse)
+
+    def parse(self, response):
+        if not isinstance(response, HtmlResponse):
+            self.crawler.stats.inc_value("oldsite/pages/not_html")
+            self.logger.warning("Not an HTML page, skipped: %s (%s)", response.url,
+                                response.headers.get("Content-Type", b"?").decode("latin-1"))
+            return
+        kind = page_kind(response)
+        self.crawler.stats.inc_value(f"oldsite/pages/{kind}")
+        if kind in ("article", "brief"):
+            item = self.article(response, kind)
+            if item is not None:
+                yield item
+        yield from self.follow_links(response)
+
+    def article(self, response, kind):
+        url = canonical_url(response, self.host)
+        if url in self.stored:
+            self.crawler.stats.inc_value("oldsite/duplicate_pages")
+            return None
+        self.stored.add(url)
+        fields = extract(response)
+        self.crawler.stats.inc_value(f"oldsite/extracted_by/{fields.pop('source', 'none')}")
+        item = ArticleItem(url=url, language=language_of(url), kind=kind)
+        for name in ("title", "summary", "section", "published_raw"):
+            item[name] = fields.get(name)
+        for name in ("tags", "authors", "image_urls", "captions"):
+            item[name] = list(dict.fromkeys(fields.get(name) or []))
+        item["body"] = "\n\n".join(fields.get("body") or [])
+        return item
+
+    def follow_links(self, response):
+        more = set(_more_links(response))
+        for href in response.xpath("//a/@href").getall():
+            href = href.strip()
+            if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+                continue
+            url = response.urljoin(href)
+            if not should_follow(url, self.host, self.languages):
+                continue
+            yield scrapy.Request(clean_url(url), callback=self.parse,
+                                 meta={"via_more": href in more})
+
+
+def _more_links(response):
+    labels = " or ".join(f"normalize-space(.) = '{label}'" for label in MORE_LABELS)
+    return [href.strip() for href in response.xpath(f"//a[{labels}]/@href").getall()]
+
+
+def page_kind(response):
+    """``article``, ``brief``, ``listing`` or ``other``.
+
+    Markers, strongest first: the Drupal node type on ``<body>``, the
+    ``og:type``/JSON-LD type, then the shape of the page (a main node with
+    text, or a list of teasers). A page reached through a "More" link of the
+    "Iran in Brief" block is a brief.
+    """
+    body_class = response.xpath("//body/@class").get("")
+    node_types = set(_NODE_TYPE.findall(body_class))
+    via_more = response.meta.get("via_more", False)
+    if node_types & BRIEF_NODE_TYPES:
+        return "brief"
+    if node_types & ARTICLE_NODE_TYPES:
+        return "brief" if via_more else "article"
+    if node_types:
+        return "other"  # a Drupal page, webform, video…
+    og_type = (meta(response, "og:type") or "").lower()
+    if og_type == "article" or jsonld_types(response) & ARTICLE_TYPES:
+        return "brief" if via_more else "article"
+    teasers = response.css(".views-row, .node-teaser, [class*='view-mode-'][class*='teaser']")
+    if len(teasers) >= 2 and main_node(response) is None:
+        return "listing"
+    if og_type and og_type != "article":
+        return "other"
+    if _looks_like_article(response):
+        return "brief" if via_more else "article"
+    return "listing" if len(teasers) >= 2 else "other"
+
+
+def _looks_like_article(response):
+    """A page of unknown markup with one headline and some prose."""
+    if len(response.xpath("//h1")) != 1:
+        return False
+    prose = response.xpath("//p[string-length(normalize-space()) > 80]")
+    return len(prose) >= 2
+
+
+def canonical_url(response, host):
+    """The page's ``rel=canonical`` when it points to this site, else its URL."""
+    canonical = response.xpath("//link[@rel='canonical']/@href").get()
+    if canonical:
+        canonical = response.urljoin(canonical.strip())
+        if urlsplit(canonical).hostname == host:
+            return article_key(canonical)
+    return article_key(response.url)

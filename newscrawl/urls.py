@@ -1,0 +1,66 @@
+"""URL rules: what to follow, and one canonical form per page."""
+
+import posixpath
+import re
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Query parameters that never change what a page shows.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$", re.I
+)
+# Paths that are never articles or listings (Drupal 7 and static files).
+SKIP_PATH = re.compile(
+    r"^/(?:en/)?(?:user|admin|search|node/add|filter/tips|comment|print|rss\.xml|feed)(?:/|$)"
+    r"|^/(?:en/)?sites/|^/misc/|^/modules/|^/themes/|^/profiles/",
+    re.I,
+)
+SKIP_EXTENSIONS = {
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
+    ".mp3", ".mp4", ".m4a", ".webm", ".ogg", ".wav", ".avi", ".mov", ".flv",
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".zip", ".rar", ".gz",
+    ".css", ".js", ".json", ".xml", ".txt",
+}
+# Zero-width and direction marks sometimes pasted into Drupal paths.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def language_of(url):
+    """``en`` for paths under ``/en``, ``fa`` for everything else."""
+    path = urlsplit(url).path
+    return "en" if path == "/en" or path.startswith("/en/") else "fa"
+
+
+def clean_url(url):
+    """The URL to request: no fragment, no tracking parameters, no stray
+    invisible characters, percent-encoding and query order normalized."""
+    parts = urlsplit(url)
+    path = _INVISIBLE.sub("", unquote(parts.path))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not TRACKING_PARAMS.match(k)]
+    url = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return canonicalize_url(url)
+
+
+def article_key(url):
+    """The canonical URL an article is stored under: ``clean_url`` without
+    any query (``?page=N`` on an article only pages its sidebar block) and
+    without a trailing slash."""
+    parts = urlsplit(clean_url(url))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+
+
+def should_follow(url, host, languages):
+    """Whether a link is a page of this crawl: same host, a wanted language,
+    not a static file or a Drupal system path."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.hostname != host:
+        return False
+    path = unquote(parts.path)
+    if SKIP_PATH.search(path):
+        return False
+    if posixpath.splitext(path)[1].lower() in SKIP_EXTENSIONS:
+        return False
+    return language_of(url) in languages

@@ -1,0 +1,92 @@
+"""Fixtures: a real MongoDB-wire server, the replica site, and a crawl runner.
+
+The server is ``MONGO_URI`` when set, else a FerretDB (SQLite backend) started
+for the session by ``scripts/ferretdb.sh`` on a free loopback port.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pymongo
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory):
+    if os.environ.get("MONGO_URI"):
+        yield os.environ["MONGO_URI"]
+        return
+    data = tmp_path_factory.mktemp("ferretdb")
+    port = free_port()
+    subprocess.run([ROOT / "scripts/ferretdb.sh", "start", str(data), str(port)], check=True)
+    try:
+        yield f"mongodb://127.0.0.1:{port}/"
+    finally:
+        subprocess.run([ROOT / "scripts/ferretdb.sh", "stop", str(data)], check=False)
+
+
+@pytest.fixture
+def mongo_db(mongo_uri):
+    """A fresh database for one test, dropped afterwards."""
+    client = pymongo.MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=10000)
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield client[name]
+    client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def replica():
+    from tests.replica.server import start
+
+    server = start()
+    yield server
+    server.stop()
+
+
+class CrawlResult:
+    def __init__(self, proc, stats):
+        self.returncode, self.log, self.stats = proc.returncode, proc.stderr, stats
+
+    def __repr__(self):
+        return f"<crawl rc={self.returncode} stats={self.stats}>\n{self.log[-4000:]}"
+
+
+@pytest.fixture
+def crawl(mongo_uri, tmp_path):
+    """Run the real ``scrapy crawl oldsite`` command; returns a CrawlResult."""
+
+    def run(base_url, database, *args, settings=None, env=None):
+        stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:8]}.json"
+        command = [sys.executable, "-m", "scrapy", "crawl", "oldsite",
+                   "-a", f"base_url={base_url}", *args]
+        options = {
+            "MONGO_DATABASE": database,
+            "STATS_FILE": str(stats_file),
+            "DOWNLOAD_DELAY": "0",
+            "AUTOTHROTTLE_ENABLED": "False",
+            "LOG_LEVEL": "INFO",
+            **(settings or {}),
+        }
+        for name, value in options.items():
+            command += ["-s", f"{name}={value}"]
+        environ = {**os.environ, "MONGO_URI": mongo_uri, **(env or {})}
+        proc = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True,
+                              text=True, timeout=600)
+        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+        return CrawlResult(proc, stats)
+
+    return run
