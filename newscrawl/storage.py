@@ -28,6 +28,13 @@ ARTICLE_INDEXES = [
 REVISION_INDEXES = [IndexModel([("url", ASCENDING), ("version", ASCENDING)], name="url_version")]
 
 
+async def ensure_indexes(collection, indexes):
+    """Create *indexes* if missing, one command each: FerretDB v1 drops the
+    connection on a multi-index ``createIndexes`` whose indexes all exist."""
+    for index in indexes:
+        await collection.create_indexes([index])
+
+
 def content_hash(doc):
     """SHA-256 of the content fields, stable across runs and key order."""
     content = {f: doc.get(f) for f in CONTENT_FIELDS}
@@ -61,10 +68,13 @@ def plan(docs, existing, now):
     for doc in docs:
         url, old = doc["url"], existing.get(doc["url"])
         if old is None:
+            # Content goes in $set, not $setOnInsert: for a new document the two
+            # are the same, and FerretDB v1 drops null and [] values from
+            # $setOnInsert.
             ops.append(UpdateOne(
                 {"url": url},
-                {"$setOnInsert": {**doc, "version": 1, "first_seen_at": now, "updated_at": now},
-                 "$set": {"last_seen_at": now}},
+                {"$set": {**doc, "last_seen_at": now},
+                 "$setOnInsert": {"version": 1, "first_seen_at": now, "updated_at": now}},
                 upsert=True))
             outcomes.append("inserted")
         elif old.get("content_hash") == doc["content_hash"]:

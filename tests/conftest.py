@@ -38,14 +38,25 @@ def mongo_uri(tmp_path_factory):
         subprocess.run([ROOT / "scripts/ferretdb.sh", "stop", str(data)], check=False)
 
 
-@pytest.fixture
-def mongo_db(mongo_uri):
-    """A fresh database for one test, dropped afterwards."""
+def fresh_database(mongo_uri):
+    """A new, empty database (a generator: dropped when closed)."""
     client = pymongo.MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=10000)
     name = f"test_{uuid.uuid4().hex[:12]}"
     yield client[name]
     client.drop_database(name)
     client.close()
+
+
+@pytest.fixture
+def mongo_db(mongo_uri):
+    """A fresh database for one test."""
+    yield from fresh_database(mongo_uri)
+
+
+@pytest.fixture(scope="module")
+def module_db(mongo_uri):
+    """A fresh database shared by the tests of one module."""
+    yield from fresh_database(mongo_uri)
 
 
 @pytest.fixture(scope="session")
@@ -65,12 +76,12 @@ class CrawlResult:
         return f"<crawl rc={self.returncode} stats={self.stats}>\n{self.log[-4000:]}"
 
 
-@pytest.fixture
-def crawl(mongo_uri, tmp_path):
+@pytest.fixture(scope="session")
+def crawl(mongo_uri, tmp_path_factory):
     """Run the real ``scrapy crawl oldsite`` command; returns a CrawlResult."""
 
     def run(base_url, database, *args, settings=None, env=None):
-        stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:8]}.json"
+        stats_file = tmp_path_factory.mktemp("crawl") / "stats.json"
         command = [sys.executable, "-m", "scrapy", "crawl", "oldsite",
                    "-a", f"base_url={base_url}", *args]
         options = {

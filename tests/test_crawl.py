@@ -15,11 +15,12 @@ def url_of(replica, path):
     return replica.base_url + quote(path, safe="/")
 
 
-@pytest.fixture
-def crawled(replica, mongo_db, crawl):
-    result = crawl(replica.base_url, mongo_db.name)
+@pytest.fixture(scope="module")
+def crawled(replica, module_db, crawl):
+    """One crawl of the replica, shared by the tests of this module."""
+    result = crawl(replica.base_url, module_db.name)
     assert result.returncode == 0, result
-    return result, mongo_db
+    return result, module_db
 
 
 def test_every_article_and_brief_stored_once(crawled, replica):
@@ -61,8 +62,10 @@ def test_nothing_but_articles_and_briefs(crawled, replica):
         assert "\n\n\n" not in doc["body"] and "&nbsp;" not in doc["body"]
 
 
-def test_recrawl_changes_nothing_but_last_seen(crawled, replica, crawl):
-    first, db = crawled
+def test_recrawl_changes_nothing_but_last_seen(replica, mongo_db, crawl):
+    db = mongo_db
+    first = crawl(replica.base_url, db.name)
+    assert first.returncode == 0, first
     before = {d["url"]: d for d in db.articles.find()}
     second = crawl(replica.base_url, db.name)
     assert second.returncode == 0, second

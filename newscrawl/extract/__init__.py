@@ -12,6 +12,9 @@ from newscrawl.extract.drupal import drupal_fields
 from newscrawl.extract.fallback import fallback_fields
 from newscrawl.extract.metadata import metadata_fields
 
+# og:image names one share image; the page's own image field lists them all.
+MARKUP_FIRST = {"image_urls"}
+
 FIELDS = ("title", "body", "summary", "section", "tags", "authors",
           "published_raw", "image_urls", "captions")
 
@@ -27,9 +30,9 @@ def _as_paragraphs(body):
 
 def extract(response):
     """A dict of raw fields (see ``FIELDS``) and ``source``: which extractor gave the body."""
-    sources = [("metadata", metadata_fields(response)), ("drupal", drupal_fields(response))]
-    merged = {}
-    for name, found in sources:
+    metadata, drupal = metadata_fields(response), drupal_fields(response)
+    merged = {f: drupal[f] for f in MARKUP_FIRST if f in drupal}
+    for name, found in (("metadata", metadata), ("drupal", drupal)):
         for field, value in found.items():
             merged.setdefault(field, value)
         if "body" in found:
@@ -44,6 +47,9 @@ def extract(response):
         merged["title"] = _SITE_SUFFIX.sub("", merged["title"])
     if "body" in merged:
         merged["body"] = _as_paragraphs(merged["body"])
+        # Generic extractors often repeat the headline as the first paragraph.
+        if merged["body"] and merged["body"][0].strip() == (merged.get("title") or "").strip():
+            merged["body"] = merged["body"][1:]
     if isinstance(merged.get("image_urls"), list):
         merged["image_urls"] = [response.urljoin(u) for u in merged["image_urls"]]
     return merged

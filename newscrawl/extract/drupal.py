@@ -21,6 +21,7 @@ MAIN_NODE_XPATHS = (
 )
 TITLE_CSS = (
     "[class*='field-name-title'] h1",
+    "[class*='field--name-title'] h1",
     "h1.page-header",
     "h1#page-title",
     "h1.title",
@@ -28,11 +29,16 @@ TITLE_CSS = (
 )
 DATE_CSS = (
     ".date-display-single",
-    "[class*='field-name-post-date']",
-    "[class*='field-name-field-date']",
+    "[class*='field-name-post-date'], [class*='field--name-created']",
+    "[class*='field-name-field-date'], [class*='field--name-field-date']",
     ".time-ago-field",
     ".submitted",
 )
+
+
+def field(name, tail=""):
+    """CSS for a Drupal field wrapper: ``field-name-X`` (D7) or ``field--name-X`` (D8+)."""
+    return ", ".join(f"[class*='field{sep}name-{name}']{tail}" for sep in ("-", "--"))
 
 
 def main_node(response):
@@ -61,18 +67,18 @@ def drupal_fields(response):
     node = main_node(response)
     fields = {"title": _first_text(response, TITLE_CSS)}
     if node is not None:
-        body = node.css("[class*='field-name-body']")
+        body = node.css(field("body"))
         fields.update(
             body=paragraphs(body[0]) if body else None,
-            section=_first_text(node, ["[class*='field-name-field-section'] a",
-                                       "[class*='field-name-field-section'] .field-item"]),
-            tags=_texts(node, "[class*='field-name-field-tags'] a::text"),
-            authors=_texts(node, "[class*='field-name-field-author'] .field-item *::text")
-            or _texts(node, "[class*='field-name-field-author'] .field-item::text")
+            section=_first_text(node, [field("field-section", " a"),
+                                       field("field-section", " .field-item")]),
+            tags=_texts(node, field("field-tags", " a::text")),
+            authors=_texts(node, field("field-author", " a::text"))
+            or _texts(node, field("field-author", " .field-item::text"))
             or _texts(node, ".username::text"),
             published_raw=_first_text(node, DATE_CSS),
             image_urls=[response.urljoin(src) for src in
-                        node.css("[class*='field-name-field-image'] img::attr(src)").getall()],
+                        node.css(field("field-image", " img::attr(src)")).getall()],
             captions=_texts(node, "[class*='caption'] ::text, figcaption ::text"),
         )
     if not fields.get("published_raw"):

@@ -73,8 +73,8 @@ class MongoPipeline:
         self.revisions = db["revisions"]
         try:
             await self.client.admin.command("ping")
-            await self.articles.create_indexes(storage.ARTICLE_INDEXES)
-            await self.revisions.create_indexes(storage.REVISION_INDEXES)
+            await storage.ensure_indexes(self.articles, storage.ARTICLE_INDEXES)
+            await storage.ensure_indexes(self.revisions, storage.REVISION_INDEXES)
         except PyMongoError as exc:
             await self.client.close()
             message = (f"MongoDB is unreachable at {self.where} ({type(exc).__name__}). "

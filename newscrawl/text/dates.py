@@ -1,0 +1,198 @@
+"""Parse the dates of the old site into UTC datetimes.
+
+ISO 8601 (meta tags, JSON-LD, ``<time datetime>``), English visible dates
+(``Monday, 07/20/2020 - 10:30``, ``Jul 20, 2020``, ``20 July 2020``) and
+Persian Jalali dates (``سه‌شنبه ۲۹ تیر ۱۳۹۹ - ۱۴:۳۰``, ``۱۳۹۹/۰۴/۲۹``).
+Times without a zone are Tehran local time. Regexes and tables, no guessing:
+anything else, and relative times ("۵ دقیقه پیش"), give None.
+"""
+
+import html
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from persiantools.jdatetime import JalaliDate
+
+from .chars import DELETE_INVISIBLE, ZWNJ
+from .normalize import ascii_digits
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+MIN_YEAR, MAX_YEAR = 1990, 2100  # Gregorian years possible on this site
+_JALALI_BEFORE = 1700  # a year-first or year-last number below this is Jalali
+
+
+class ParsedDate(NamedTuple):
+    value: datetime  # timezone-aware, UTC
+    precision: str  # "date" or "datetime"
+
+
+JALALI_MONTHS = {
+    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5,
+    "شهریور": 6, "مهر": 7, "آبان": 8, "ابان": 8, "آذر": 9, "اذر": 9, "دی": 10,
+    "بهمن": 11, "اسفند": 12,
+}
+GREGORIAN_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    # Gregorian months as written in Persian.
+    "ژانویه": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "اوریل": 4, "مه": 5, "می": 5,
+    "ژوئن": 6, "ژوئیه": 7, "جولای": 7, "اوت": 8, "آگوست": 8, "اگوست": 8,
+    "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12,
+}
+
+# Prepared text: ASCII digits, Persian yeh and kaf, ZWNJ and odd spaces as
+# spaces, no invisible characters, lower case.
+_PREPARE = str.maketrans({"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", ZWNJ: " "})
+
+_ISO_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[t ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_TIME_RE = re.compile(
+    r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?![\d:])"
+    r"(?:\s*(a\.?m\.?|p\.?m\.?|ق\.?\s?ظ\.?|ب\.?\s?ظ\.?)(?!\w))?"
+    r"(?:\s*(z|utc|gmt|irst|irdt|[+-]\d{2}:?\d{2}|(?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?)(?!\w))?"
+)
+_WEEKDAY_RE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
+    r"|(?:یک|دو|سه|چهار|پنج)? ?شنبه|جمعه"
+)
+_FILLER_RE = re.compile(r"[,،]|(?:^|(?<=\s))(?:-|–|—|\||at|on|ساعت|در|روز|تاریخ)(?=\s|$)")
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_MONTH_NAME = r"([^\W\d_]+)\.?(?: ماه)?"
+_DATE_RES = (
+    ("ymd", re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})")),
+    ("xyz", re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")),
+    ("dmy", re.compile(rf"(\d{{1,2}}){_ORDINAL} {_MONTH_NAME} (?:سال )?(\d{{4}})")),
+    ("mdy", re.compile(rf"{_MONTH_NAME} (\d{{1,2}}){_ORDINAL} (\d{{4}})")),
+)
+
+_RELATIVE_RES = (
+    re.compile(r"\bago$|^(?:just now|now|today|yesterday|tonight|this morning)\b"),
+    re.compile(r"(?:ثانیه|دقیقه|ساعت|روز|هفته|ماه|سال|لحظه|لحظات|لحظاتی)\s?(?:پیش|قبل)$"),
+    re.compile(r"^(?:دیروز|امروز|پریروز|هم اکنون|همین الان|همین حالا|اکنون|لحظاتی پیش)(?!\w)"),
+)
+
+
+def _prepare(raw: str) -> str:
+    text = ascii_digits(html.unescape(raw)).translate(DELETE_INVISIBLE).translate(_PREPARE)
+    return " ".join(text.split()).lower()
+
+
+def is_relative(raw: str) -> bool:
+    """A relative time such as "۵ دقیقه پیش", "دیروز", "3 hours ago", "just now"."""
+    text = _prepare(raw or "")
+    return any(r.search(text) for r in _RELATIVE_RES)
+
+
+def parse_date(raw: str, language: str | None = None) -> ParsedDate | None:
+    """Parse an ISO, English or Persian (Jalali) date; None if relative,
+    unparsable or impossible for this site. ``language`` is accepted for the
+    callers' convenience; the formats recognised are unambiguous without it."""
+    text = _prepare(raw or "")
+    if not text or any(r.search(text) for r in _RELATIVE_RES):
+        return None
+    try:
+        if match := _ISO_RE.fullmatch(text):
+            return _from_iso(match)
+        return _from_visible(text)
+    except ValueError:  # impossible date, time or offset
+        return None
+
+
+def _from_iso(match: re.Match) -> ParsedDate | None:
+    year, month, day, hour, minute, second, zone = match.groups()
+    clock = (int(hour), int(minute), int(second or 0)) if hour else None
+    return _build(int(year), int(month), int(day), clock, _zone(zone))
+
+
+def _from_visible(text: str) -> ParsedDate | None:
+    clock, zone = None, None
+    times = list(_TIME_RE.finditer(text))
+    if len(times) > 1:
+        return None
+    if times:
+        match = times[0]
+        clock = _clock(*match.group(1, 2, 3, 4))
+        if clock is None:
+            return None
+        zone = _zone(match.group(5))
+        text = text[: match.start()] + " " + text[match.end():]
+    text = _WEEKDAY_RE.sub(" ", text)
+    text = " ".join(_FILLER_RE.sub(" ", text).split())
+    for kind, pattern in _DATE_RES:
+        if match := pattern.fullmatch(text):
+            return _from_parts(kind, match, clock, zone)
+    return None
+
+
+def _from_parts(kind, match, clock, zone) -> ParsedDate | None:
+    if kind == "ymd":
+        year, _, month, day = match.groups()
+        return _build(int(year), int(month), int(day), clock, zone)
+    if kind == "xyz":
+        first, _, second, year = match.groups()
+        year = int(year)
+        if year < _JALALI_BEFORE:  # Jalali is written day first
+            return _build(year, int(second), int(first), clock, zone)
+        return _build(year, int(first), int(second), clock, zone)  # US order
+    if kind == "dmy":
+        day, name, year = match.groups()
+    else:
+        name, day, year = match.groups()
+    name = name.removesuffix("ماه") if name not in GREGORIAN_MONTHS else name
+    if name in JALALI_MONTHS:
+        month, jalali = JALALI_MONTHS[name], True
+    elif name in GREGORIAN_MONTHS:
+        month, jalali = GREGORIAN_MONTHS[name], False
+    else:
+        return None
+    year = int(year)
+    if jalali != (year < _JALALI_BEFORE):
+        return None
+    return _build(year, month, int(day), clock, zone)
+
+
+def _clock(hour, minute, second, meridiem):
+    hour, minute, second = int(hour), int(minute), int(second or 0)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        afternoon = meridiem[0] in "pب"
+        hour = hour % 12 + (12 if afternoon else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second
+
+
+def _zone(text: str | None):
+    """A tzinfo for "z", "utc", "+04:30", "gmt+3"; None means Tehran."""
+    if not text or text in ("irst", "irdt"):
+        return None
+    if text in ("z", "utc", "gmt"):
+        return timezone.utc
+    match = re.fullmatch(r"(?:utc|gmt)?\s?([+-])(\d{1,2}):?(\d{2})?", text)
+    sign = -1 if match[1] == "-" else 1
+    offset = timedelta(hours=int(match[2]), minutes=int(match[3] or 0))
+    return timezone(sign * offset)  # ValueError beyond ±24h
+
+
+def _build(year, month, day, clock, zone) -> ParsedDate | None:
+    """The local date (Jalali when the year is small) and time as UTC."""
+    try:
+        if year < _JALALI_BEFORE:
+            day_ = JalaliDate(year, month, day).to_gregorian()
+        else:
+            day_ = date(year, month, day)
+    except (ValueError, OverflowError):  # month 13, 30 Esfand in a common year...
+        return None
+    if not MIN_YEAR <= day_.year <= MAX_YEAR:
+        return None
+    hour, minute, second = clock or (0, 0, 0)
+    local = datetime(day_.year, day_.month, day_.day, hour, minute, second, tzinfo=zone or TEHRAN)
+    return ParsedDate(local.astimezone(timezone.utc), "datetime" if clock else "date")

@@ -1,0 +1,39 @@
+"""Leftover HTML in extracted text: entities and stray tags."""
+
+import html
+import re
+
+# Tags whose content is never text.
+_RAW_BLOCK_RE = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>", re.S)
+
+# Only real HTML tag names count, so prose such as "a < b" or "x<y" survives.
+_BLOCK_TAGS = (
+    "address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|"
+    "form|h[1-6]|header|hr|iframe|img|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|"
+    "th|thead|tr|ul|video|audio|source|picture|embed|object|param|input|button|label|"
+    "select|option|textarea|meta|link|body|html|head|title"
+)
+_INLINE_TAGS = (
+    "a|abbr|b|bdi|bdo|big|center|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|"
+    "span|strike|strong|sub|sup|time|tt|u|var|wbr|o:p"
+)
+_TAG_TAIL = r"(?:\s[^<>]*)?/?>"
+_BLOCK_TAG_RE = re.compile(rf"</?(?:{_BLOCK_TAGS}){_TAG_TAIL}", re.I)
+_INLINE_TAG_RE = re.compile(rf"</?(?:{_INLINE_TAGS}){_TAG_TAIL}", re.I)
+
+
+def strip_markup(text: str) -> str:
+    """Unescape HTML entities and remove leftover tags, until nothing changes
+    (so double-escaped text such as ``&amp;lt;b&amp;gt;`` is handled too)."""
+    while True:
+        before = text
+        if "&" in text:
+            text = html.unescape(text)
+        if "<" in text:
+            text = _RAW_BLOCK_RE.sub(" ", text)
+            text = _COMMENT_RE.sub("", text)
+            text = _BLOCK_TAG_RE.sub(" ", text)
+            text = _INLINE_TAG_RE.sub("", text)
+        if text == before:
+            return text

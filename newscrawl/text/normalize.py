@@ -1,0 +1,140 @@
+"""Normalize titles and paragraphs; fold text for search.
+
+English text gets only the language-neutral rules (markup, mojibake, Unicode
+composition, invisible characters, spaces); Persian text also gets Persian
+letters and digits, punctuation spacing and the ``می`` prefix joined with ZWNJ.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .chars import (
+    DELETE_INVISIBLE,
+    DIACRITICS_RE,
+    INVISIBLE_RE,
+    PERSIAN_FOLD,
+    PERSIAN_FOLD_RE,
+    PERSIAN_LETTER,
+    SEARCH_FOLD,
+    TO_ASCII_DIGITS,
+    ZWNJ,
+)
+from .furniture import drop_repeated_captions, is_furniture
+from .markup import strip_markup
+from .mojibake import fix_mojibake
+
+# Arabic presentation forms (ﻻ, ﷲ, ﺑ...): the only place NFKC is applied.
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdfb\ufe70-\ufefe]+")
+
+# A ZWNJ with more ZWNJs or spaces around it (spaces are single by then).
+_ZWNJ_RE = re.compile(" ?\u200c[\u200c ]*")
+_ODD_ZWNJ_RE = re.compile("^\u200c|\u200c$| \u200c|\u200c[ \u200c]")
+
+# Persian punctuation spacing.
+_SPACE_BEFORE_CLOSER_RE = re.compile(" (?=[،؛؟!»)])")
+_SPACE_AFTER_OPENER_RE = re.compile("(?<=[«(]) ")
+_GLUED_SEPARATOR_RE = re.compile(r"([،؛؟])(?=[^\W\d_])")  # spaces are single by then
+
+# A free-standing می/نمی followed by a word of Persian letters (not a common
+# function word) is the verb prefix: join it with ZWNJ.
+_NOT_VERB = "از|را|به|در|که|با|تا|هم|این|آن|اگر|یا|بر|برای|نیز|ناب|هر|همه|چه|چون"
+_MI_PREFIX_RE = re.compile(
+    rf"(?<![\w\u200c])(ن?می) (?=(?!(?:{_NOT_VERB})(?![{PERSIAN_LETTER}]))[{PERSIAN_LETTER}]{{2}})"
+)
+_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit
+_HSPACE_RE = re.compile(r"[^\S\n]+")
+_NEWLINES_RE = re.compile(r" ?\n\s*")
+
+_MAX_PASSES = 4
+
+
+def normalize_text(text: str, language: str) -> str:
+    """Normalize one title or paragraph (``language`` is "fa" or "en").
+
+    Idempotent: the rules are applied until the text stops changing, so
+    text that only reveals itself after a first pass (``&amp;lt;``, mojibake
+    behind an ``&nbsp;``) ends up in the same state as the clean text.
+    """
+    result = _normalize_once(text, language)
+    for _ in range(_MAX_PASSES):
+        again = _normalize_once(result, language)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def _normalize_once(text: str, language: str) -> str:
+    text = strip_markup(text)
+    text = fix_mojibake(text)
+    if text and max(text) >= "\ufb50":
+        text = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = INVISIBLE_RE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    persian = language == "fa"
+    if persian and PERSIAN_FOLD_RE.search(text):
+        text = text.translate(PERSIAN_FOLD)
+    text = _clean_spaces(text)
+    if persian:
+        text = _persian_punctuation(text)
+        if "می " in text:
+            text = _MI_PREFIX_RE.sub("\\1" + ZWNJ, text)
+    return text
+
+
+def _clean_spaces(text: str) -> str:
+    """All spaces and line breaks to one space; ZWNJ runs to one ZWNJ, and
+    none next to a space or at either end."""
+    text = " ".join(text.split())
+    if _ODD_ZWNJ_RE.search(text):
+        text = _ZWNJ_RE.sub(lambda m: " " if " " in m.group() else ZWNJ, text).strip(" " + ZWNJ)
+    return text
+
+
+def _persian_punctuation(text: str) -> str:
+    """No space before ، ؛ ؟ ! » ) or after « (; one space after ، ؛ ؟ before a letter."""
+    if _SPACE_BEFORE_CLOSER_RE.search(text):
+        text = _SPACE_BEFORE_CLOSER_RE.sub("", text)
+    if "« " in text or "( " in text:
+        text = _SPACE_AFTER_OPENER_RE.sub("", text)
+    return _GLUED_SEPARATOR_RE.sub("\\1 ", text)
+
+
+def normalize_body(paragraphs: Iterable[str] | str, language: str, captions: Iterable[str] = ()) -> str:
+    """Normalize paragraphs and join them with a blank line.
+
+    Empty paragraphs, page furniture (old-site banner, share buttons, "More")
+    and paragraphs repeating an image caption are dropped. A string is split
+    on blank lines first.
+    """
+    if isinstance(paragraphs, str):
+        paragraphs = re.split(r"\n\s*\n", paragraphs)
+    kept = []
+    for paragraph in paragraphs:
+        text = normalize_text(paragraph, language) if paragraph else ""
+        if text and not is_furniture(text, language):
+            kept.append(text)
+    captions = [normalize_text(c, language) for c in captions if c]
+    return "\n\n".join(drop_repeated_captions(kept, captions))
+
+
+def search_text(title: str, body: str) -> str:
+    """Title and body folded for searching: lower case, no diacritics, ASCII
+    digits, one form per Arabic/Persian letter, ZWNJ as a space. Lines are
+    kept (title first); spaces within a line are collapsed."""
+    text = f"{title or ''}\n{body or ''}".translate(DELETE_INVISIBLE)
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = DIACRITICS_RE.sub("", text)
+    text = ascii_digits(text).translate(SEARCH_FOLD)
+    text = _HSPACE_RE.sub(" ", text)
+    return _NEWLINES_RE.sub("\n", text).strip()
+
+
+def ascii_digits(s: str) -> str:
+    """Persian, Arabic-Indic (and any other decimal) digits to ASCII 0-9."""
+    s = s.translate(TO_ASCII_DIGITS)
+    if not s.isascii():
+        s = _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), s)
+    return s
+

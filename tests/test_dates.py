@@ -1,0 +1,123 @@
+"""Date parsing: ISO, English and Persian (Jalali) dates to UTC."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from newscrawl.text.dates import ParsedDate, is_relative, parse_date
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+D, DT = "date", "datetime"
+
+# (raw, language, expected UTC datetime, precision)
+PARSE_CASES = [
+    # ISO 8601 (meta tags, JSON-LD, <time datetime>).
+    ("2020-07-20T10:30:00+04:30", None, utc(2020, 7, 20, 6, 0), DT),
+    ("2020-07-20T06:00:00Z", None, utc(2020, 7, 20, 6, 0), DT),
+    ("2020-07-20T06:00:00.000Z", None, utc(2020, 7, 20, 6, 0), DT),
+    ("2020-07-20T10:30:00+0430", None, utc(2020, 7, 20, 6, 0), DT),
+    ("2020-07-20 10:30:00", None, utc(2020, 7, 20, 6, 0), DT),  # naive: Tehran, summer +04:30
+    ("2020-01-05 10:30", None, utc(2020, 1, 5, 7, 0), DT),  # Tehran winter +03:30
+    ("2023-06-22T10:30:00", None, utc(2023, 6, 22, 7, 0), DT),  # no DST after 2022
+    ("2020-07-20", None, utc(2020, 7, 19, 19, 30), D),
+    ("  2020-07-20T06:00:00Z\n", None, utc(2020, 7, 20, 6, 0), DT),
+    # English visible dates.
+    ("Monday, 07/20/2020 - 10:30", "en", utc(2020, 7, 20, 6, 0), DT),
+    ("07/20/2020", "en", utc(2020, 7, 19, 19, 30), D),
+    ("Jul 20, 2020", "en", utc(2020, 7, 19, 19, 30), D),
+    ("July 20, 2020 10:30", "en", utc(2020, 7, 20, 6, 0), DT),
+    ("20 July 2020", "en", utc(2020, 7, 19, 19, 30), D),
+    ("Monday 20 July 2020", "en", utc(2020, 7, 19, 19, 30), D),
+    ("Sept. 3, 2019", "en", utc(2019, 9, 2, 19, 30), D),
+    ("July 20, 2020 2:30 pm", "en", utc(2020, 7, 20, 10, 0), DT),
+    ("Mon, 20 Jul 2020 10:30:00 +0000", "en", utc(2020, 7, 20, 10, 30), DT),
+    ("July 20, 2020 10:30 GMT", "en", utc(2020, 7, 20, 10, 30), DT),
+    # Persian (Jalali) visible dates.
+    ("۲۹ تیر ۱۳۹۹", "fa", utc(2020, 7, 18, 19, 30), D),  # Sunday 19 July 2020, Tehran
+    ("۱۳۹۹/۰۴/۲۹", "fa", utc(2020, 7, 18, 19, 30), D),
+    ("۱۳۹۹-۰۴-۲۹", "fa", utc(2020, 7, 18, 19, 30), D),
+    ("1399/4/29", "fa", utc(2020, 7, 18, 19, 30), D),
+    ("٢٩ تير ١٣٩٩", "fa", utc(2020, 7, 18, 19, 30), D),
+    ("یکشنبه ۲۹ تیر ۱۳۹۹", "fa", utc(2020, 7, 18, 19, 30), D),
+    ("سه‌شنبه ۳۱ تیر ۱۳۹۹ - ۱۴:۳۰", "fa", utc(2020, 7, 21, 10, 0), DT),
+    ("سه شنبه ۳۱ تیر ۱۳۹۹ - ۱۴:۳۰", "fa", utc(2020, 7, 21, 10, 0), DT),
+    ("سهشنبه ۳۱ تیر ۱۳۹۹ ساعت ۱۴:۳۰", "fa", utc(2020, 7, 21, 10, 0), DT),
+    ("پنجشنبه ۲ اردیبهشت ۱۴۰۰", "fa", utc(2021, 4, 21, 19, 30), D),
+    ("پنج‌شنبه ۲ ارديبهشت ۱۴۰۰ - ۰۹:۱۵", "fa", utc(2021, 4, 22, 4, 45), DT),
+    ("۱۵ دي ۱۳۹۸", "fa", utc(2020, 1, 4, 20, 30), D),
+    ("۲۹ تیرماه ۱۳۹۹", "fa", utc(2020, 7, 18, 19, 30), D),
+    ("۱۴:۳۰ - ۱۳۹۹/۰۴/۲۹", "fa", utc(2020, 7, 19, 10, 0), DT),
+    ("۱ تیر ۱۴۰۲", "fa", utc(2023, 6, 21, 20, 30), D),
+    ("۳۰ اسفند ۱۳۹۹", "fa", utc(2021, 3, 19, 20, 30), D),  # 1399 is a leap year
+    ("۲۰ ژوئیه ۲۰۲۰", "fa", utc(2020, 7, 19, 19, 30), D),
+]
+
+MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
+
+
+@pytest.mark.parametrize("raw, language, expected, precision", PARSE_CASES)
+def test_parse_date(raw, language, expected, precision):
+    parsed = parse_date(raw, language)
+    assert parsed == ParsedDate(expected, precision)
+    assert parsed.value.tzinfo is timezone.utc
+
+
+@pytest.mark.parametrize("number, name", list(enumerate(MONTHS, start=1)))
+def test_every_jalali_month(number, name):
+    by_name = parse_date(f"۱ {name} ۱۴۰۰", "fa")
+    by_number = parse_date(f"1400/{number:02d}/01", "fa")
+    assert by_name is not None and by_name == by_number
+
+
+@pytest.mark.parametrize("raw", [
+    "",
+    "   ",
+    "not a date",
+    "2020-13-01",
+    "13/01/2020",
+    "02/30/2020",
+    "1399/13/01",
+    "۳۱ مهر ۱۳۹۹",  # Mehr has 30 days
+    "۳۰ اسفند ۱۴۰۰",  # 1400 is not a leap year
+    "۱ تیر ۱۲۰۰",
+    "1200/01/01",
+    "1989-12-31",
+    "2101-01-01",
+    "July 20, 1985",
+    "۲۹ تیر ۲۰۲۰",  # Jalali month with a Gregorian year
+    "20 July 1399",  # and the other way round
+    "July 20, 2020 25:00",
+    "2020-07-20T10:30:00+25:00",
+    "10:30 11:30 July 20, 2020",
+    "۲ ساعت ۴۴ دقیقه پیش",
+    "3 hours ago",
+    "yesterday",
+    "Foo 20, 2020",
+])
+def test_parse_date_rejects(raw):
+    assert parse_date(raw) is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("۲ ساعت ۴۴ دقیقه پیش", True),
+    ("۵ دقیقه پیش", True),
+    ("5 دقیقه قبل", True),
+    ("دیروز", True),
+    ("ديروز ۱۴:۳۰", True),
+    ("لحظاتی پیش", True),
+    ("3 hours ago", True),
+    ("an hour ago", True),
+    ("Yesterday", True),
+    ("just now", True),
+    ("Today, 10:30", True),
+    ("۲۹ تیر ۱۳۹۹", False),
+    ("July 20, 2020", False),
+    ("2020-07-20T06:00:00Z", False),
+    ("November 3, 2020", False),
+])
+def test_is_relative(raw, expected):
+    assert is_relative(raw) is expected

@@ -1,0 +1,328 @@
+"""Text normalization: normalize_text, normalize_body, furniture, search_text."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscrawl.text.furniture import drop_repeated_captions, is_furniture, strip_trailing_more
+from newscrawl.text.mojibake import fix_mojibake
+from newscrawl.text.normalize import ascii_digits, normalize_body, normalize_text, search_text
+
+ZWNJ = "\u200c"
+
+
+def mojibake(s: str) -> str:
+    """What a UTF-8 page read as Windows-1256 looks like."""
+    return s.encode("utf-8").decode("cp1256")
+
+
+# (input, language, expected)
+NORMALIZE_CASES = [
+    # Entities, before whitespace cleaning.
+    ("a&nbsp;b", "en", "a b"),
+    ("a&nbsp;&nbsp; b", "en", "a b"),
+    ("Tom &amp; Jerry", "en", "Tom & Jerry"),
+    ("&quot;quoted&quot; &#8220;curly&#8221;", "en", "\"quoted\" “curly”"),
+    ("&amp;nbsp;x", "en", "x"),  # double-escaped
+    ("&#1587;&#1604;&#1575;&#1605;", "fa", "سلام"),
+    ("AT&T and R&D", "en", "AT&T and R&D"),
+    # Leftover tags.
+    ("first<br>second", "en", "first second"),
+    ("first<br/>second<br />third", "en", "first second third"),
+    ("a <b>bold</b> word", "en", "a bold word"),
+    ('<a href="https://x.com/a?b=1&amp;c=2">link</a> text', "en", "link text"),
+    ("<p>para</p><p>two</p>", "en", "para two"),
+    ("x <!-- comment --> y", "en", "x y"),
+    ("<script>var a = 1;</script>text", "en", "text"),
+    ("&lt;b&gt;escaped tag&lt;/b&gt;", "en", "escaped tag"),
+    ("a < b and c > d", "en", "a < b and c > d"),
+    ("if x<y then", "en", "if x<y then"),
+    ("3 <5 and 5> 3", "en", "3 <5 and 5> 3"),
+    ("&lt;3 love", "en", "<3 love"),
+    # Mojibake (UTF-8 read as Windows-1256).
+    ("ط³ظ„ط§ظ…", "fa", "سلام"),
+    (mojibake("ایران اینترنشنال"), "fa", "ایران اینترنشنال"),
+    (mojibake("می‌خواهم به خانه بروم."), "fa", "می‌خواهم به خانه بروم."),
+    (mojibake("گزارش «ایران» ۱۴۰۰"), "fa", "گزارش «ایران» ۱۴۰۰"),
+    ("ط³ظ„ط§ظ…&nbsp;ط¯ظ†غŒط§", "fa", "سلام دنیا"),
+    # Good Persian starting with ط ظ ع غ is never "repaired".
+    ("طلا ظهر ظریف طرح", "fa", "طلا ظهر ظریف طرح"),
+    ("عکس: غزه، عراق و ظرفیت طالبان", "fa", "عکس: غزه، عراق و ظرفیت طالبان"),
+    # NFC and presentation forms only.
+    ("ﻻ", "fa", "لا"),
+    ("ﷲ", "fa", "الله"),
+    ("ﺳﻼﻡ", "fa", "سلام"),
+    ("e\u0301te", "en", "éte"),
+    ("x² and … and ½ and ﬁ", "en", "x² and … and ½ and ﬁ"),
+    ("ا\u0653", "fa", "آ"),
+    # Invisible characters.
+    ("سلـــام", "fa", "سلام"),
+    ("a\u200bb\u200ec\u200fd\ufeffe\u00adf\u2060g", "en", "abcdefg"),
+    ("\u202bمتن\u202c \u2067x\u2069", "fa", "متن x"),
+    ("\ufeffTitle", "en", "Title"),
+    # ZWNJ.
+    ("کتاب\u200c\u200c\u200cها", "fa", "کتاب‌ها"),
+    ("کتاب\u200c ها", "fa", "کتاب ها"),
+    ("کتاب \u200cها", "fa", "کتاب ها"),
+    ("\u200cکتاب\u200c", "fa", "کتاب"),
+    ("می‌خواهم", "fa", "می‌خواهم"),
+    ("کتاب‌ها", "fa", "کتاب‌ها"),
+    # Spaces.
+    ("a\u00a0b\u2002c\u2009d\u202fe\u205ff\u3000g", "en", "a b c d e f g"),
+    ("  line one\nline two\t\ttab  ", "en", "line one line two tab"),
+    ("\r\n", "en", ""),
+    # Persian letters and digits.
+    ("علي", "fa", "علی"),
+    ("مصطفى", "fa", "مصطفی"),
+    ("كتاب", "fa", "کتاب"),
+    ("أ إ ؤ ئ ء آ ة", "fa", "أ إ ؤ ئ ء آ ة"),
+    ("سال ١٣٩٩", "fa", "سال ۱۳۹۹"),
+    ("سال 1399 و ۱۴۰۰", "fa", "سال 1399 و ۱۴۰۰"),
+    ("علي ١٢٣", "en", "علي ١٢٣"),  # English text: no Persian folding
+    # Persian punctuation spacing.
+    ("سلام ، دنیا", "fa", "سلام، دنیا"),
+    ("سلام،دنیا", "fa", "سلام، دنیا"),
+    ("چرا ؟ نمی‌دانم", "fa", "چرا؟ نمی‌دانم"),
+    ("اول ؛دوم", "fa", "اول؛ دوم"),
+    ("عجب !", "fa", "عجب!"),
+    ("« سلام »", "fa", "«سلام»"),
+    ("( پرانتز )", "fa", "(پرانتز)"),
+    ("سلام،۱۲", "fa", "سلام،۱۲"),
+    ("ساعت 10:30 و 3.5 درصد", "fa", "ساعت 10:30 و 3.5 درصد"),
+    ("نشانی https://iranintl.com/en/a?b=1 است", "fa", "نشانی https://iranintl.com/en/a?b=1 است"),
+    ("2,500 نفر", "fa", "2,500 نفر"),
+    # The می / نمی prefix.
+    ("می خواهم", "fa", "می‌خواهم"),
+    ("نمی دانم", "fa", "نمی‌دانم"),
+    ("او می رود و نمی آید", "fa", "او می‌رود و نمی‌آید"),
+    ("کمی خسته", "fa", "کمی خسته"),
+    ("می از", "fa", "می از"),
+    ("می و", "fa", "می و"),
+    ("می 2", "fa", "می 2"),
+    ("مینا خانم", "fa", "مینا خانم"),
+    ("می خواهم", "en", "می خواهم"),
+    # Diacritics kept.
+    ("هٔ", "fa", "هٔ"),
+    ("خانهٔ ما", "fa", "خانهٔ ما"),
+    ("کِتاب مُحَمَّد", "fa", "کِتاب مُحَمَّد"),
+    ("الرَّحْمٰن", "fa", "الرَّحْمٰن"),
+    # English and mixed text pass through.
+    ("He said “2,500 people” at 10:30.", "en", "He said “2,500 people” at 10:30."),
+    ("It’s 3.5% — “quoted” (yes) !", "en", "It’s 3.5% — “quoted” (yes) !"),
+    ("https://iranintl.com/en/a?b=1", "en", "https://iranintl.com/en/a?b=1"),
+    ("Iran International (ایران اینترنشنال) reported", "en", "Iran International (ایران اینترنشنال) reported"),
+    ("گزارش CNN درباره Iran", "fa", "گزارش CNN درباره Iran"),
+    ("", "fa", ""),
+]
+
+
+@pytest.mark.parametrize("text, language, expected", NORMALIZE_CASES)
+def test_normalize_text(text, language, expected):
+    assert normalize_text(text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", NORMALIZE_CASES)
+def test_normalize_text_cases_are_idempotent(text, language, expected):
+    assert normalize_text(expected, language) == expected
+
+
+GOOD_PERSIAN = (
+    "طلا ظهر ظریف طرح طبق طی طرف طبیعت طولانی ظاهر ظرفیت ظلم عکس عراق عربستان عطر "
+    "عمومی عید غرب غزه غیر غلامحسین فقط… خط ربط نفت حفظ لفظ حظ بلاغ چراغ باغ شمع جمع "
+    "رضا پژوهش گزارش ژنرال چهارشنبه پنجشنبه سه‌شنبه می‌خواهم کتاب‌ها خانهٔ خبرگزاری "
+    "جمهوری اسلامی ایران اینترنشنال «طالبان» ؟ ، ؛ ۱۴۰۰ 2020"
+).split()
+
+
+@pytest.mark.parametrize("word", GOOD_PERSIAN)
+def test_mojibake_never_fires_on_good_persian(word):
+    assert fix_mojibake(word) == word
+    assert normalize_text(word, "fa") == word
+
+
+def test_mojibake_never_fires_on_good_persian_sentence():
+    text = " ".join(GOOD_PERSIAN)
+    assert fix_mojibake(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "سلام دنیا",
+    "رئیس‌جمهوری آمریکا گفت: «تحریم‌ها ادامه دارد.»",
+    "طلا و ظهر و ظریف",
+    "خبرگزاری ایرنا، ۲۹ تیر ۱۳۹۹",
+])
+def test_mojibake_round_trip(text):
+    assert normalize_text(mojibake(text), "fa") == normalize_text(text, "fa")
+
+
+BODY_CASES = [
+    (["First.", "", "Second."], "en", "First.\n\nSecond."),
+    (["line one\nline two", "  "], "en", "line one line two"),
+    (["Text.", "Share this:", "Facebook Twitter Telegram"], "en", "Text."),
+    ([
+        "You see a page from the old site of Iran International that is no longer updated. "
+        "Visit to view the new site.",
+        "Article text.",
+    ], "en", "Article text."),
+    (["متن", "اشتراک‌گذاری", "بیشتر"], "fa", "متن"),
+    (["<p>a&nbsp;b</p>", "c"], "en", "a b\n\nc"),
+]
+
+
+@pytest.mark.parametrize("paragraphs, language, expected", BODY_CASES)
+def test_normalize_body(paragraphs, language, expected):
+    assert normalize_body(paragraphs, language) == expected
+
+
+def test_normalize_body_drops_captions():
+    paragraphs = ["Protesters in Tehran.", "The article.", "Photo:  AFP"]
+    captions = ["Protesters in\u00a0Tehran.", "Photo: AFP"]
+    assert normalize_body(paragraphs, "en", captions=captions) == "The article."
+    assert drop_repeated_captions(["a", "b"], ["B"]) == ["a"]
+
+
+EN_BANNER = ("You see a page from the old site of Iran International that is no longer "
+             "updated. Visit to view the new site.")
+FA_BANNER = ("شما صفحه‌ای از سایت قدیمی ایران اینترنشنال را می‌بینید که دیگر به‌روزرسانی "
+             "نمی‌شود. برای دیدن سایت جدید به اینجا بروید.")
+
+FURNITURE_CASES = [
+    (EN_BANNER, "en", True),
+    (EN_BANNER.replace(" ", "  "), "en", True),
+    (EN_BANNER.replace("Visit to", "Visit Iran International to"), "en", True),
+    ("You see a page from the old site of Iran International\nthat is no longer updated.", "en", True),
+    ("Visit Iran International to view the new site.", "en", True),
+    (FA_BANNER, "fa", True),
+    (FA_BANNER.replace(ZWNJ, ""), "fa", True),
+    (FA_BANNER.replace(ZWNJ, " ").replace("ی", "ي"), "fa", True),
+    ("این صفحه از سایت قديمي ايران اينترنشنال است", "fa", True),
+    ("برای دیدن سایت جدید به اینجا بروید.", "fa", True),
+    ("Share this:", "en", True),
+    ("Share", "en", True),
+    ("Facebook Twitter Telegram", "en", True),
+    ("Share on Facebook | Share on Twitter", "en", True),
+    ("اشتراک‌گذاری", "fa", True),
+    ("اشتراک گذاری", "fa", True),
+    ("Iran in Brief", "en", True),
+    ("ایران در یک نگاه", "fa", True),
+    ("More", "en", True),
+    ("Read more »", "en", True),
+    ("بیشتر", "fa", True),
+    ("", "en", True),
+    ("   ", "fa", True),
+    ("Iran International has learned that the talks failed.", "en", False),
+    ("Speaking to Iran International, he said the old site was hacked.", "en", False),
+    ("ایران اینترنشنال گزارش داد که مذاکرات شکست خورد.", "fa", False),
+    ("He shared the video on Twitter and Telegram after the protest.", "en", False),
+    ("More than 300 people were killed.", "en", False),
+    ("بیشتر مردم مخالف‌اند.", "fa", False),
+    ("Iran in brief comments, the minister said the talks failed.", "en", False),
+]
+
+
+@pytest.mark.parametrize("paragraph, language, expected", FURNITURE_CASES)
+def test_is_furniture(paragraph, language, expected):
+    assert is_furniture(paragraph, language) is expected
+
+
+MORE_CASES = [
+    ("...from accessing waste.More", "...from accessing waste."),
+    ("...from accessing waste. More", "...from accessing waste."),
+    ("The ban was lifted More", "The ban was lifted"),
+    ("The ban was liftedMore", "The ban was lifted"),
+    ("The ban was lifted. Read more", "The ban was lifted."),
+    ("The ban was lifted. More ›", "The ban was lifted."),
+    ("The ban was lifted. More »", "The ban was lifted."),
+    ("The ban was lifted.\nMore", "The ban was lifted."),
+    ("متن خبر.بیشتر", "متن خبر."),
+    ("متن خبر. بیشتر", "متن خبر."),
+    ("متن خبر بیشتر", "متن خبر"),
+    ("متن خبر. بیشتر »", "متن خبر."),
+    ("More", ""),
+    ("sanctions, arrests and more", "sanctions, arrests and more"),
+    ("He wants more.", "He wants more."),
+    ("born in Baltimore", "born in Baltimore"),
+    ("Furthermore", "Furthermore"),
+    ("او گفت «می‌خواهیم بیشتر»", "او گفت «می‌خواهیم بیشتر»"),
+    ("No trailing link here.", "No trailing link here."),
+]
+
+
+@pytest.mark.parametrize("text, expected", MORE_CASES)
+def test_strip_trailing_more(text, expected):
+    assert strip_trailing_more(text) == expected
+
+
+SEARCH_CASES = [
+    (("Hello World", "Body TEXT"), "hello world\nbody text"),
+    (("كتاب علي", "مصطفى"), "کتاب علی\nمصطفی"),
+    (("أحمد إيران آمريكا", "مؤسسه رئيس مدرسة"), "احمد ایران امریکا\nموسسه رییس مدرسه"),
+    (("مُحَمَّد", "خانهٔ ما"), "محمد\nخانه ما"),
+    (("سال ۱۴۰۰", "عدد ١٢٣ و 45"), "سال 1400\nعدد 123 و 45"),
+    (("می‌خواهم", "کتاب‌ها"), "می خواهم\nکتاب ها"),
+    (("a   b", "first\n\nsecond  para"), "a b\nfirst\nsecond para"),
+    (("", "body"), "body"),
+]
+
+
+@pytest.mark.parametrize("args, expected", SEARCH_CASES)
+def test_search_text(args, expected):
+    assert search_text(*args) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),
+    ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
+    ("ساعت ۱۴:۳۰ و 2020", "ساعت 14:30 و 2020"),
+    ("abc", "abc"),
+])
+def test_ascii_digits(text, expected):
+    assert ascii_digits(text) == expected
+
+
+# Property tests.
+
+ALPHABET = st.sampled_from(
+    list("abcXYZ019 .,:;!?()'\"/&<>-_#=")
+    + list("سلامکتابیيىكةأإؤئءآهٔپچژگطظعغ،؛؟«»")
+    + list("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
+    + list("\u064b\u064e\u0650\u0651\u0652\u0654\u0670\u0653")
+    + list("\u200c\u200d\u200b\u200e\u200f\ufeff\u00ad\u2060\u202b\u202c\u2067\u2069\u0640")
+    + list("\u00a0\u2002\u202f\u3000\t\n\r")
+    + list("ﻻﷲﺳﻼﻡﹱ§³Œ†„…“”x²")
+    + ["&nbsp;", "&amp;", "&lt;", "<br>", "<b>", "</p>", "می ", "نمی ", "ط§", "ظ†"]
+)
+TEXT = st.lists(ALPHABET, max_size=40).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(TEXT, st.sampled_from(["fa", "en"]))
+def test_normalize_text_is_idempotent(text, language):
+    once = normalize_text(text, language)
+    assert normalize_text(once, language) == once
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e) | st.sampled_from("\t\n\r\x0b\x0c")))
+def test_ascii_text_changes_only_in_whitespace(text):
+    text = text.replace("&", "").replace("<", "")
+    assert normalize_text(text, "en") == " ".join(text.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("سلامکتابیطظعغپچژگ\u200c ،.a1")))
+def test_mojibake_repair_gives_back_the_original_or_nothing(text):
+    bad = mojibake(text)
+    assert fix_mojibake(bad) in (text, bad)
+
+
+# Letters whose mis-decoded second byte is a symbol (ا is ط§, ی is غŒ): two
+# of them are enough for the repair to fire. (ت is طھ, غ is ط؛: no symbol.)
+SYMBOL_LETTERS = "سلامکبیطظعپچگ"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(SYMBOL_LETTERS + "تغ ")).filter(
+    lambda t: sum(c in SYMBOL_LETTERS for c in t) >= 2))
+def test_mojibake_of_persian_words_is_repaired(text):
+    assert fix_mojibake(mojibake(text)) == text
