@@ -47,6 +47,22 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.mongo.MongoPipeline": 900,
 }
 
+# JavaScript rendering through scrapy-playwright, only where a page needs it
+# (see newscrawl/render.py). RENDER: never | auto | always.
+RENDER = os.environ.get("NEWSCRAWL_RENDER", "auto")
+# Chromium to drive; found in the usual places when empty.
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "")
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_ABORT_REQUEST = "newscrawl.render.abort_request"
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30 * 1000
+
 EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 500,
 }

@@ -3,6 +3,8 @@
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscrawl.text.dates import ParsedDate, is_relative, parse_date
 
@@ -36,6 +38,8 @@ PARSE_CASES = [
     ("July 20, 2020 2:30 pm", "en", utc(2020, 7, 20, 10, 0), DT),
     ("Mon, 20 Jul 2020 10:30:00 +0000", "en", utc(2020, 7, 20, 10, 30), DT),
     ("July 20, 2020 10:30 GMT", "en", utc(2020, 7, 20, 10, 30), DT),
+    ("July 20, 2020 10:30 GMT+3", "en", utc(2020, 7, 20, 7, 30), DT),
+    ("July 20, 2020 10:30 IRDT", "en", utc(2020, 7, 20, 6, 0), DT),
     # Persian (Jalali) visible dates.
     ("۲۹ تیر ۱۳۹۹", "fa", utc(2020, 7, 18, 19, 30), D),  # Sunday 19 July 2020, Tehran
     ("۱۳۹۹/۰۴/۲۹", "fa", utc(2020, 7, 18, 19, 30), D),
@@ -54,6 +58,11 @@ PARSE_CASES = [
     ("۱ تیر ۱۴۰۲", "fa", utc(2023, 6, 21, 20, 30), D),
     ("۳۰ اسفند ۱۳۹۹", "fa", utc(2021, 3, 19, 20, 30), D),  # 1399 is a leap year
     ("۲۰ ژوئیه ۲۰۲۰", "fa", utc(2020, 7, 19, 19, 30), D),
+    ("1399-04-29T14:30:00", "fa", utc(2020, 7, 19, 10, 0), DT),
+    # Labels in front.
+    ("Published: July 20, 2020", "en", utc(2020, 7, 19, 19, 30), D),
+    ("Updated on 07/20/2020 - 10:30", "en", utc(2020, 7, 20, 6, 0), DT),
+    ("تاریخ انتشار: ۲۹ تیر ۱۳۹۹", "fa", utc(2020, 7, 18, 19, 30), D),
 ]
 
 MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
@@ -97,6 +106,8 @@ def test_every_jalali_month(number, name):
     "3 hours ago",
     "yesterday",
     "Foo 20, 2020",
+    "Published 07/20/2020, updated 07/21/2020",  # two dates: no guessing
+    "20/07/2020",  # not month/day/year
 ])
 def test_parse_date_rejects(raw):
     assert parse_date(raw) is None
@@ -121,3 +132,20 @@ def test_parse_date_rejects(raw):
 ])
 def test_is_relative(raw, expected):
     assert is_relative(raw) is expected
+
+
+DATEISH = st.lists(st.sampled_from(
+    ["2020", "1399", "07", "20", "29", "-", "/", ":", " ", "T", "Z", "+04:30", "10:30", "pm",
+     "July", "تیر", "دي", "سه‌شنبه", "ساعت", "۱۴", "٢٩", "پیش", ",", "GMT+3", "at"]
+), max_size=12).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.text(), DATEISH))
+def test_parse_date_never_raises(raw):
+    parsed = parse_date(raw)
+    assert parsed is None or (
+        parsed.value.tzinfo is timezone.utc and parsed.precision in ("date", "datetime")
+        and 1989 <= parsed.value.year <= 2100
+    )
+    assert is_relative(raw) in (True, False)

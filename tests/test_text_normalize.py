@@ -26,6 +26,8 @@ NORMALIZE_CASES = [
     ("&amp;nbsp;x", "en", "x"),  # double-escaped
     ("&#1587;&#1604;&#1575;&#1605;", "fa", "سلام"),
     ("AT&T and R&D", "en", "AT&T and R&D"),
+    ("https://x.com/a?b=1&section=2&copy=3", "en", "https://x.com/a?b=1&section=2&copy=3"),
+    ("&#x627;&#x6cc;&zwnj;&#1587;", "fa", "ای‌س"),
     # Leftover tags.
     ("first<br>second", "en", "first second"),
     ("first<br/>second<br />third", "en", "first second third"),
@@ -100,6 +102,9 @@ NORMALIZE_CASES = [
     ("می و", "fa", "می و"),
     ("می 2", "fa", "می 2"),
     ("مینا خانم", "fa", "مینا خانم"),
+    ("می رَوَد", "fa", "می‌رَوَد"),
+    ("کَمی خسته", "fa", "کَمی خسته"),
+    ("«می خواهم»", "fa", "«می‌خواهم»"),
     ("می خواهم", "en", "می خواهم"),
     # Diacritics kept.
     ("هٔ", "fa", "هٔ"),
@@ -130,7 +135,9 @@ GOOD_PERSIAN = (
     "طلا ظهر ظریف طرح طبق طی طرف طبیعت طولانی ظاهر ظرفیت ظلم عکس عراق عربستان عطر "
     "عمومی عید غرب غزه غیر غلامحسین فقط… خط ربط نفت حفظ لفظ حظ بلاغ چراغ باغ شمع جمع "
     "رضا پژوهش گزارش ژنرال چهارشنبه پنجشنبه سه‌شنبه می‌خواهم کتاب‌ها خانهٔ خبرگزاری "
-    "جمهوری اسلامی ایران اینترنشنال «طالبان» ؟ ، ؛ ۱۴۰۰ 2020"
+    "جمهوری اسلامی ایران اینترنشنال «طالبان» ؟ ، ؛ ۱۴۰۰ 2020 طپش عچ غژ طاهری ظفر "
+    "عطا طوفان طهران ظالم ظن عباس علی عمر غلام غنی غدیر طاقت طالب ظریفی عظیم غوغا "
+    "مطبوعات اطلاعات اعتراض تظاهرات عقب‌نشینی غیرقانونی حفاظت"
 ).split()
 
 
@@ -138,6 +145,18 @@ GOOD_PERSIAN = (
 def test_mojibake_never_fires_on_good_persian(word):
     assert fix_mojibake(word) == word
     assert normalize_text(word, "fa") == word
+
+
+NEWS_PARAGRAPH = (
+    "به گزارش خبرگزاری‌ها، طالبان روز سه‌شنبه اعلام کرد که ظرفیت مذاکره با غرب «طبق "
+    "توافق» حفظ می‌شود؛ عراق و عربستان نیز از طرح جدید حمایت کردند. قیمت طلا ۲.۵ درصد "
+    "افزایش یافت و ظریف گفت: «ما فقط… منتظریم.» عکس: AFP"
+)
+
+
+def test_mojibake_never_fires_on_a_news_paragraph():
+    assert fix_mojibake(NEWS_PARAGRAPH) == NEWS_PARAGRAPH
+    assert normalize_text(mojibake(NEWS_PARAGRAPH), "fa") == normalize_text(NEWS_PARAGRAPH, "fa")
 
 
 def test_mojibake_never_fires_on_good_persian_sentence():
@@ -245,6 +264,9 @@ MORE_CASES = [
     ("Furthermore", "Furthermore"),
     ("او گفت «می‌خواهیم بیشتر»", "او گفت «می‌خواهیم بیشتر»"),
     ("No trailing link here.", "No trailing link here."),
+    ("waste.&nbsp;More", "waste."),
+    ('waste. <a href="/en/x">More</a>', "waste."),
+    ("متن خبر.\u200fبیشتر", "متن خبر."),
 ]
 
 
@@ -326,3 +348,14 @@ SYMBOL_LETTERS = "سلامکبیطظعپچگ"
     lambda t: sum(c in SYMBOL_LETTERS for c in t) >= 2))
 def test_mojibake_of_persian_words_is_repaired(text):
     assert fix_mojibake(mojibake(text)) == text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(), st.sampled_from(["fa", "en"]))
+def test_any_unicode_text(text, language):
+    once = normalize_text(text, language)
+    assert normalize_text(once, language) == once
+    assert "\n" not in once and "\u200b" not in once and once == once.strip()
+    assert isinstance(is_furniture(text, language), bool)
+    assert isinstance(strip_trailing_more(text), str)
+    assert isinstance(search_text(text, once), str)

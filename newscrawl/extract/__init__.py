@@ -37,7 +37,7 @@ def extract(response):
             merged.setdefault(field, value)
         if "body" in found:
             merged.setdefault("source", name)
-    if not merged.get("title") or not merged.get("body"):
+    if not merged.get("title") or "body" not in merged:
         found = fallback_fields(response)
         for field, value in found.items():
             merged.setdefault(field, value)

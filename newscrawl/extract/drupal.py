@@ -66,6 +66,7 @@ def drupal_fields(response):
     """Fields of a Drupal node page; missing fields are absent."""
     node = main_node(response)
     fields = {"title": _first_text(response, TITLE_CSS)}
+    body = None
     if node is not None:
         body = node.css(field("body"))
         fields.update(
@@ -83,4 +84,9 @@ def drupal_fields(response):
         )
     if not fields.get("published_raw"):
         fields["published_raw"] = _first_text(response, DATE_CSS)
-    return {k: v for k, v in fields.items() if v}
+    found = {k: v for k, v in fields.items() if v}
+    if node is not None and body:
+        # The body field is there: an empty one is empty (or filled by a
+        # script), and no other extractor should guess at the page's text.
+        found["body"] = fields["body"]
+    return found

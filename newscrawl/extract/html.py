@@ -14,6 +14,9 @@ FURNITURE_XPATH = (
     " | .//figcaption | .//*[contains(@class, 'caption')]"
     " | .//*[contains(@class, 'share') or contains(@class, 'social')]"
     " | .//*[contains(@class, 'iran-in-brief') or contains(@id, 'iran-in-brief')]"
+    # "Loading…" placeholders that a script has not filled (yet).
+    " | .//*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
+    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
 )
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")

@@ -8,18 +8,25 @@ Arguments (``-a NAME=VALUE``):
 * ``base_url``: origin to crawl (default ``https://old.iranintl.com``), e.g. a
   mirror or the bundled replica at ``http://127.0.0.1:8000``.
 * ``languages``: ``en``, ``fa`` or ``en,fa`` (default).
+* ``render``: ``never``, ``auto`` (default: the ``RENDER`` setting) or
+  ``always``; see ``newscrawl.render``.
 """
 
 import re
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.extract import extract
 from newscrawl.extract.drupal import main_node
 from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types, meta
 from newscrawl.items import ArticleItem
+from newscrawl.render import (CHROMIUM_ARGS, MODES, find_chromium, is_launch_failure,
+                              needs_render, render_meta)
 from newscrawl.urls import article_key, clean_url, language_of, should_follow
 
 LANGUAGES = ("en", "fa")
@@ -35,8 +42,9 @@ class OldsiteSpider(scrapy.Spider):
     name = "oldsite"
     default_base_url = "https://old.iranintl.com"
 
-    def __init__(self, base_url=None, languages="en,fa", *args, **kwargs):
+    def __init__(self, base_url=None, languages="en,fa", render=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.render = render
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -49,10 +57,34 @@ class OldsiteSpider(scrapy.Spider):
         if unknown or not self.languages:
             raise ValueError(f"languages must be en, fa or en,fa, got {languages!r}")
         self.stored = set()  # canonical URLs of the items yielded so far
+        self.rendered = set()  # pages sent to the browser (each at most once)
+        self.browser_broken = False
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.render = (spider.render or settings.get("RENDER", "auto")).strip().lower()
+        if spider.render not in MODES:
+            raise ValueError(f"render must be one of {', '.join(MODES)}, got {spider.render!r}")
+        if spider.render == "never":
+            settings.set("DOWNLOAD_HANDLERS", {}, priority="spider")
+        else:
+            options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+            if "executable_path" not in options:
+                path = find_chromium(settings.get("CHROMIUM_PATH"))
+                if path:
+                    options["executable_path"] = path
+            options.setdefault("args", CHROMIUM_ARGS)
+            settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
 
     async def start(self):
+        meta = render_meta("always") if self.render == "always" else {}
         for language in self.languages:
-            yield scrapy.Request(self.base_url + HOME_PATHS[language], callback=self.parse)
+            yield scrapy.Request(self.base_url + HOME_PATHS[language], callback=self.parse,
+                                 errback=self.failed, meta=meta)
 
     def parse(self, response):
         if not isinstance(response, HtmlResponse):
@@ -61,20 +93,36 @@ class OldsiteSpider(scrapy.Spider):
                                 response.headers.get("Content-Type", b"?").decode("latin-1"))
             return
         kind = page_kind(response)
-        self.crawler.stats.inc_value(f"oldsite/pages/{kind}")
-        if kind in ("article", "brief"):
-            item = self.article(response, kind)
-            if item is not None:
-                yield item
+        stats = self.crawler.stats
+        stats.inc_value(f"oldsite/pages/{kind}")
+        url = canonical_url(response, self.host) if kind in ("article", "brief") else None
+        fields = None
+        if url is not None and url not in self.stored:
+            fields = extract(response)
+        empty_body = fields is not None and not fields.get("body")
+        reason = response.meta.get("render_reason")
+        if reason:
+            stats.inc_value("render/pages")
+            if reason != "always" and not needs_render(response, empty_body):
+                stats.inc_value("render/recovered")
+        elif self.render == "auto":
+            reason = needs_render(response, empty_body)
+            key = url or response.url
+            if reason and key not in self.rendered:
+                self.rendered.add(key)
+                stats.inc_value(f"render/needed/{reason}")
+                meta = {"via_more": response.meta.get("via_more", False), **render_meta(reason)}
+                yield response.request.replace(meta=meta, dont_filter=True)
+                if empty_body:
+                    return  # the rendered page gives the item and the links
+        if fields is not None:
+            yield self.article(response, url, kind, fields)
+        elif url is not None:
+            stats.inc_value("oldsite/duplicate_pages")
         yield from self.follow_links(response)
 
-    def article(self, response, kind):
-        url = canonical_url(response, self.host)
-        if url in self.stored:
-            self.crawler.stats.inc_value("oldsite/duplicate_pages")
-            return None
+    def article(self, response, url, kind, fields):
         self.stored.add(url)
-        fields = extract(response)
         self.crawler.stats.inc_value(f"oldsite/extracted_by/{fields.pop('source', 'none')}")
         item = ArticleItem(url=url, language=language_of(url), kind=kind)
         for name in ("title", "summary", "section", "published_raw"):
@@ -83,6 +131,37 @@ class OldsiteSpider(scrapy.Spider):
             item[name] = list(dict.fromkeys(fields.get(name) or []))
         item["body"] = "\n\n".join(fields.get("body") or [])
         return item
+
+    def failed(self, failure):
+        """Errback: count and explain failed fetches; a browser that cannot
+        start is said once, plainly, and ends the crawl as ``render_failed``."""
+        request = failure.request
+        stats = self.crawler.stats
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            stats.inc_value(f"oldsite/http_status/{status}")
+            self.logger.info("HTTP %d, skipped: %s", status, request.url)
+            return
+        if not request.meta.get("playwright"):
+            stats.inc_value(f"oldsite/errors/{failure.type.__name__}")
+            self.logger.warning("Fetching %s failed: %s", request.url, failure.getErrorMessage())
+            return
+        stats.inc_value("render/failed")
+        message = failure.getErrorMessage().strip().splitlines()[0][:300]
+        if is_launch_failure(failure):
+            if not self.browser_broken:
+                self.browser_broken = True
+                path = self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path")
+                self.logger.error(
+                    "The browser could not start (executable_path=%s): %s. Install Chromium "
+                    "(`apt-get install chromium` on Debian, or `playwright install chromium`), "
+                    "set CHROMIUM_PATH, or crawl with -a render=never.", path or "Playwright's own", message)
+        else:
+            self.logger.warning("Rendering %s failed: %s", request.url, message)
+
+    def idle(self):
+        if self.crawler.stats.get_value("render/failed"):
+            raise CloseSpider("render_failed")
 
     def follow_links(self, response):
         more = set(_more_links(response))
@@ -93,8 +172,11 @@ class OldsiteSpider(scrapy.Spider):
             url = response.urljoin(href)
             if not should_follow(url, self.host, self.languages):
                 continue
-            yield scrapy.Request(clean_url(url), callback=self.parse,
-                                 meta={"via_more": href in more})
+            meta = {"via_more": href in more}
+            if self.render == "always":
+                meta.update(render_meta("always"))
+            yield scrapy.Request(clean_url(url), callback=self.parse, errback=self.failed,
+                                 meta=meta)
 
 
 def _more_links(response):

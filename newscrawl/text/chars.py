@@ -10,7 +10,6 @@ INVISIBLE = (
     "\u0640\u200b\u200e\u200f\ufeff\u00ad\u2060\u061c"
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
-DELETE_INVISIBLE = str.maketrans("", "", INVISIBLE)
 INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -28,7 +27,9 @@ PERSIAN_FOLD = str.maketrans(
 )
 PERSIAN_FOLD_RE = re.compile(f"[\u064a\u0649\u0643{ARABIC_DIGITS}]")
 
-# Search folding: every Arabic letter variant to its plain Persian letter.
+# Search folding, one table: every Arabic letter variant to its plain Persian
+# letter, ZWNJ to a space, all digits to ASCII, and no diacritics (harakat,
+# superscript alef, hamza above) or invisible characters.
 SEARCH_FOLD = str.maketrans(
     {
         "\u064a": "\u06cc",  # ي
@@ -44,10 +45,9 @@ SEARCH_FOLD = str.maketrans(
         "\u0624": "\u0648",  # ؤ
         ZWNJ: " ",
     }
+    | dict(zip(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2))
+    | dict.fromkeys(map(ord, "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0654" + INVISIBLE))
 )
-
-# Harakat, superscript alef and hamza above: stripped for search only.
-DIACRITICS_RE = re.compile("[\u064b-\u0652\u0670\u0654]")
 
 # Letters of the Persian alphabet (after folding), as a character class body.
 PERSIAN_LETTER = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from persiantools.jdatetime import JalaliDate
 
-from .chars import DELETE_INVISIBLE, ZWNJ
+from .chars import INVISIBLE, ZWNJ
 from .normalize import ascii_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -46,7 +46,9 @@ GREGORIAN_MONTHS = {
 
 # Prepared text: ASCII digits, Persian yeh and kaf, ZWNJ and odd spaces as
 # spaces, no invisible characters, lower case.
-_PREPARE = str.maketrans({"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", ZWNJ: " "})
+_PREPARE = str.maketrans(
+    {"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", ZWNJ: " "} | dict.fromkeys(INVISIBLE)
+)
 
 _ISO_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -55,7 +57,13 @@ _ISO_RE = re.compile(
 _TIME_RE = re.compile(
     r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?![\d:])"
     r"(?:\s*(a\.?m\.?|p\.?m\.?|ق\.?\s?ظ\.?|ب\.?\s?ظ\.?)(?!\w))?"
-    r"(?:\s*(z|utc|gmt|irst|irdt|[+-]\d{2}:?\d{2}|(?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?)(?!\w))?"
+    r"(?:\s*((?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|z|utc|gmt|irst|irdt)(?!\w))?"
+)
+_OFFSET_RE = re.compile(r"(?:utc|gmt)?\s?([+-])(\d{1,2}):?(\d{2})?")
+_LABEL_RE = re.compile(
+    r"^(?:published|updated|last updated|posted|date|"
+    r"تاریخ انتشار|تاریخ به روز رسانی|تاریخ|انتشار|منتشر شده|به روز رسانی|بروزرسانی)"
+    r"(?: on| در)?\s*:?\s*"
 )
 _WEEKDAY_RE = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -80,7 +88,7 @@ _RELATIVE_RES = (
 
 
 def _prepare(raw: str) -> str:
-    text = ascii_digits(html.unescape(raw)).translate(DELETE_INVISIBLE).translate(_PREPARE)
+    text = ascii_digits(html.unescape(raw)).translate(_PREPARE)
     return " ".join(text.split()).lower()
 
 
@@ -123,7 +131,7 @@ def _from_visible(text: str) -> ParsedDate | None:
             return None
         zone = _zone(match.group(5))
         text = text[: match.start()] + " " + text[match.end():]
-    text = _WEEKDAY_RE.sub(" ", text)
+    text = _WEEKDAY_RE.sub(" ", _LABEL_RE.sub("", text))
     text = " ".join(_FILLER_RE.sub(" ", text).split())
     for kind, pattern in _DATE_RES:
         if match := pattern.fullmatch(text):
@@ -176,7 +184,7 @@ def _zone(text: str | None):
         return None
     if text in ("z", "utc", "gmt"):
         return timezone.utc
-    match = re.fullmatch(r"(?:utc|gmt)?\s?([+-])(\d{1,2}):?(\d{2})?", text)
+    match = _OFFSET_RE.fullmatch(text)
     sign = -1 if match[1] == "-" else 1
     offset = timedelta(hours=int(match[2]), minutes=int(match[3] or 0))
     return timezone(sign * offset)  # ValueError beyond ±24h

@@ -3,11 +3,14 @@
 import re
 from collections.abc import Iterable
 
-from .chars import DELETE_INVISIBLE, ZWNJ
+from .chars import INVISIBLE, INVISIBLE_RE, ZWNJ
+from .markup import strip_markup
 
 # Comparison key: no invisible characters, one yeh and kaf, ZWNJ as a space,
 # lower case, single spaces, no punctuation at either end.
-_KEY_FOLD = str.maketrans({"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", ZWNJ: " ", "\u00a0": " "})
+_KEY_FOLD = str.maketrans(
+    {"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", ZWNJ: " "} | dict.fromkeys(INVISIBLE)
+)
 _KEY_EDGE = " .:;,!?؟،؛-–—|/\\›‹»«<>…*•·\"'“”‘’()[]"
 _SPACE_RE = re.compile(r"\s+")
 
@@ -18,7 +21,7 @@ _BANNER_RES = (
     re.compile(r"\bold site of iran ?international\b"),
     re.compile(r"^you see a page from the old site\b"),
     re.compile(r"^visit\b.{0,60}\bto view the new site$"),
-    re.compile("سایت ?قدیمی ?ایران ?اینترنشنال"),
+    re.compile("سایت ?قدیمی ?(?:ایران ?)?(?:ای|ا)نتر ?نشنال"),
     re.compile("^برای (?:دیدن|مشاهده) (?:سایت|وبسایت|وب سایت) جدید.{0,40}$"),
 )
 
@@ -48,7 +51,7 @@ _SENTENCE_END = ".!?؟…\"'”’»):]"
 
 
 def _key(text: str) -> str:
-    text = text.translate(DELETE_INVISIBLE).translate(_KEY_FOLD).casefold()
+    text = text.translate(_KEY_FOLD).casefold()
     return _SPACE_RE.sub(" ", text).strip(_KEY_EDGE)
 
 
@@ -78,7 +81,9 @@ def strip_trailing_more(text: str) -> str:
     Stripped after a sentence end (``waste.More`` → ``waste.``), before an
     arrow (``More ›``), after a space for "More" and "بیشتر", or glued to a
     lower-case word (``tradeMore``); a plain lower-case "... and more" stays.
+    Leftover markup and invisible characters are removed first.
     """
+    text = INVISIBLE_RE.sub("", strip_markup(text))
     match = _MORE_TAIL_RE.search(text)
     if not match:
         return text

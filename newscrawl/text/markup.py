@@ -3,6 +3,10 @@
 import html
 import re
 
+# Only complete entities, with their semicolon: html.unescape alone would also
+# turn the "&sect" of "?a=1&section=2" into "§".
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
 # Tags whose content is never text.
 _RAW_BLOCK_RE = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _COMMENT_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>", re.S)
@@ -29,7 +33,7 @@ def strip_markup(text: str) -> str:
     while True:
         before = text
         if "&" in text:
-            text = html.unescape(text)
+            text = _ENTITY_RE.sub(lambda m: html.unescape(m.group()), text)
         if "<" in text:
             text = _RAW_BLOCK_RE.sub(" ", text)
             text = _COMMENT_RE.sub("", text)

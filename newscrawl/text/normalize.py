@@ -10,8 +10,6 @@ import unicodedata
 from collections.abc import Iterable
 
 from .chars import (
-    DELETE_INVISIBLE,
-    DIACRITICS_RE,
     INVISIBLE_RE,
     PERSIAN_FOLD,
     PERSIAN_FOLD_RE,
@@ -39,11 +37,14 @@ _GLUED_SEPARATOR_RE = re.compile(r"([،؛؟])(?=[^\W\d_])")  # spaces are single
 # A free-standing می/نمی followed by a word of Persian letters (not a common
 # function word) is the verb prefix: join it with ZWNJ.
 _NOT_VERB = "از|را|به|در|که|با|تا|هم|این|آن|اگر|یا|بر|برای|نیز|ناب|هر|همه|چه|چون"
+_MARKS = "\u064b-\u0652\u0654\u0670"
 _MI_PREFIX_RE = re.compile(
-    rf"(?<![\w\u200c])(ن?می) (?=(?!(?:{_NOT_VERB})(?![{PERSIAN_LETTER}]))[{PERSIAN_LETTER}]{{2}})"
+    rf"(?<![\w\u200c{_MARKS}])(ن?می) "
+    rf"(?=(?!(?:{_NOT_VERB})(?![{PERSIAN_LETTER}]))[{PERSIAN_LETTER}][{_MARKS}]*[{PERSIAN_LETTER}])"
 )
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit
 _HSPACE_RE = re.compile(r"[^\S\n]+")
+_BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _NEWLINES_RE = re.compile(r" ?\n\s*")
 
 _MAX_PASSES = 4
@@ -56,6 +57,8 @@ def normalize_text(text: str, language: str) -> str:
     text that only reveals itself after a first pass (``&amp;lt;``, mojibake
     behind an ``&nbsp;``) ends up in the same state as the clean text.
     """
+    if not text:
+        return ""
     result = _normalize_once(text, language)
     for _ in range(_MAX_PASSES):
         again = _normalize_once(result, language)
@@ -67,11 +70,11 @@ def normalize_text(text: str, language: str) -> str:
 
 def _normalize_once(text: str, language: str) -> str:
     text = strip_markup(text)
-    text = fix_mojibake(text)
-    if text and max(text) >= "\ufb50":
+    if not text.isascii():
+        text = fix_mojibake(text)
         text = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-    text = INVISIBLE_RE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+        text = INVISIBLE_RE.sub("", text)
+        text = unicodedata.normalize("NFC", text)
     persian = language == "fa"
     if persian and PERSIAN_FOLD_RE.search(text):
         text = text.translate(PERSIAN_FOLD)
@@ -109,7 +112,7 @@ def normalize_body(paragraphs: Iterable[str] | str, language: str, captions: Ite
     on blank lines first.
     """
     if isinstance(paragraphs, str):
-        paragraphs = re.split(r"\n\s*\n", paragraphs)
+        paragraphs = _BLANK_LINE_RE.split(paragraphs)
     kept = []
     for paragraph in paragraphs:
         text = normalize_text(paragraph, language) if paragraph else ""
@@ -123,18 +126,19 @@ def search_text(title: str, body: str) -> str:
     """Title and body folded for searching: lower case, no diacritics, ASCII
     digits, one form per Arabic/Persian letter, ZWNJ as a space. Lines are
     kept (title first); spaces within a line are collapsed."""
-    text = f"{title or ''}\n{body or ''}".translate(DELETE_INVISIBLE)
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = DIACRITICS_RE.sub("", text)
-    text = ascii_digits(text).translate(SEARCH_FOLD)
+    text = unicodedata.normalize("NFC", f"{title or ''}\n{body or ''}").casefold()
+    text = _other_digits(text.translate(SEARCH_FOLD))
     text = _HSPACE_RE.sub(" ", text)
     return _NEWLINES_RE.sub("\n", text).strip()
 
 
 def ascii_digits(s: str) -> str:
     """Persian, Arabic-Indic (and any other decimal) digits to ASCII 0-9."""
-    s = s.translate(TO_ASCII_DIGITS)
-    if not s.isascii():
-        s = _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), s)
-    return s
+    return _other_digits(s.translate(TO_ASCII_DIGITS))
+
+
+def _other_digits(s: str) -> str:
+    if s.isascii():
+        return s
+    return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), s)
 

@@ -1,0 +1,87 @@
+"""When and how a page goes through the browser (scrapy-playwright).
+
+Modes (setting ``RENDER``, spider argument ``render``):
+
+* ``never``: plain HTTP only; the browser is not even configured.
+* ``auto`` (default): plain HTTP first; a page goes to the browser once, and
+  only when it needs it: an article or brief whose body came out empty, or a
+  page whose "Iran in Brief" or listing block is a JavaScript placeholder.
+* ``always``: every page through the browser.
+"""
+
+import os
+import shutil
+
+from scrapy_playwright.page import PageMethod
+
+MODES = ("never", "auto", "always")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                       "/usr/bin/chromium", "/usr/lib/chromium/chromium",
+                       "/snap/bin/chromium", "/opt/google/chrome/chrome")
+# The browser fetches the document and its scripts, never media.
+ABORTED_RESOURCES = {"image", "media", "font"}
+# Flags for a headless Chromium on a server: no background traffic, no GPU.
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-dev-shm-usage"]
+
+# Blocks that Drupal fills with AJAX: a View without rows or an empty-text,
+# or an element themes use as a "loading" placeholder.
+PLACEHOLDER_XPATH = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' view ')"
+    " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
+    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])]"
+    " | //*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
+    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+)
+# What a rendered page waits for before it is handed back: the content, not a sleep.
+CONTENT_SELECTOR = ("[class*='field-name-body'] p, [class*='field--name-body'] p, "
+                    "article p, .views-row")
+
+
+def find_chromium(configured=None):
+    """The Chromium executable: *configured* (``CHROMIUM_PATH``) if given,
+    else the first one found in the usual places, else None (Playwright's own
+    download, if ``playwright install chromium`` was run)."""
+    if configured:
+        return configured
+    for candidate in CHROMIUM_CANDIDATES:
+        path = shutil.which(candidate) if not os.path.isabs(candidate) else candidate
+        if path and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def abort_request(request):
+    """``PLAYWRIGHT_ABORT_REQUEST``: skip images, fonts and media."""
+    return request.resource_type in ABORTED_RESOURCES
+
+
+def needs_render(response, empty_body):
+    """Why a plainly fetched page must go through the browser, or None."""
+    if empty_body:
+        return "empty_body"
+    if response.xpath(PLACEHOLDER_XPATH):
+        return "placeholder"
+    return None
+
+
+def render_meta(reason):
+    """Request meta for a browser fetch that waits for the page's content."""
+    return {
+        "playwright": True,
+        "render_reason": reason,
+        "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+        "playwright_page_methods": [
+            PageMethod("wait_for_load_state", "networkidle"),
+            PageMethod("wait_for_selector", CONTENT_SELECTOR, state="attached", timeout=15000),
+        ],
+    }
+
+
+def is_launch_failure(failure):
+    """Whether a failed browser fetch means the browser itself cannot start."""
+    text = str(failure.value)
+    return any(marker in text for marker in (
+        "Executable doesn't exist", "Failed to launch", "launch:", "BrowserType.launch",
+        "spawn", "ENOENT", "Host system is missing dependencies"))

@@ -1,0 +1,125 @@
+"""Pages that need JavaScript, added to a replica server on demand.
+
+Some Drupal 7 blocks of that era were filled by AJAX. ``install(server)``
+adds, through the server's overrides (so only that server changes):
+
+* an English article whose body is fetched by a script after load;
+* an English article whose "Iran in Brief" block is fetched by a script,
+  with two items whose "More" links lead to brief pages linked nowhere else;
+* those two brief pages, and teasers for both articles on ``/en``.
+
+Returns the documents a crawl that renders JavaScript must store.
+"""
+
+import copy
+
+import lxml.html
+
+from .content import utc
+
+TEMPLATE_ARTICLE = "/en/world/iran-forming-new-proxy-forces-increase-attacks-us-iraq"
+TEMPLATE_BRIEF = "/en/brief/tehran-to-lock-waste-containers"
+
+BODY_ARTICLE = {
+    "path": "/en/world/rendered-body-article",
+    "title": "Drupal view filled by JavaScript after the page loads",
+    "paras": ["The body of this article reaches the page through an AJAX request.",
+              "A crawler that does not run JavaScript sees an empty placeholder here."],
+}
+BLOCK_ARTICLE = {
+    "path": "/en/iran/rendered-brief-block-article",
+    "title": "Article whose Iran in Brief block is loaded by script",
+    "paras": ["This article's own text is plain HTML and needs no browser.",
+              "Its sidebar block, however, arrives only through JavaScript."],
+}
+HIDDEN_BRIEFS = [
+    {"path": "/en/brief/js-only-brief-one",
+     "title": "A brief only the rendered block links to",
+     "paras": ["The first brief item of the scripted block leads here."]},
+    {"path": "/en/brief/js-only-brief-two",
+     "title": "Another brief behind the scripted block",
+     "paras": ["The second brief item of the scripted block leads here."]},
+]
+FETCH_INTO = """
+<script>
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('[data-ajax-src]').forEach(function (el) {
+    fetch(el.getAttribute('data-ajax-src')).then(function (r) { return r.text(); })
+      .then(function (html) { el.innerHTML = html; el.removeAttribute('data-ajax-src'); });
+  });
+});
+</script>"""
+
+
+def _paragraphs(paras):
+    return "".join(f"<p>{p}</p>" for p in paras)
+
+
+def _page(server, template, spec, body_html):
+    """*template*'s page re-titled as *spec*, with *body_html* as its body."""
+    doc = lxml.html.fromstring(server.page_html(template))
+    url = server.url(spec["path"])
+    for link in doc.xpath("//link[@rel='canonical']"):
+        link.set("href", url)
+    for meta in doc.xpath("//meta[@property='og:url']"):
+        meta.set("content", url)
+    for meta in doc.xpath("//meta[@property='og:title']"):
+        meta.set("content", spec["title"])
+    doc.xpath("//title")[0].text = spec["title"] + " | Iran International"
+    doc.xpath("//h1")[0].text = spec["title"]
+    body = doc.xpath("//*[contains(@class, 'field-name-body')]//*[contains(@class, 'field-item')]")[0]
+    for child in list(body):
+        body.remove(child)
+    body.text = None
+    body.append(lxml.html.fragment_fromstring(body_html, create_parent="div"))
+    doc.xpath("//body")[0].append(lxml.html.fragment_fromstring(FETCH_INTO))
+    return doc
+
+
+def _scripted_block(doc, src):
+    view = doc.xpath("//*[contains(@class, 'view-iran-in-brief')]")[0]
+    empty = copy.copy(view)
+    for child in list(empty):
+        empty.remove(child)
+    empty.text = None
+    empty.set("data-ajax-src", src)
+    view.getparent().replace(view, empty)
+
+
+def _html(doc):
+    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def install(server):
+    """Add the JavaScript pages to *server*; return their expected documents."""
+    ajax_body = "/en/ajax/rendered-body"
+    page = _page(server, TEMPLATE_ARTICLE, BODY_ARTICLE,
+                 f'<div class="js-placeholder" data-ajax-src="{ajax_body}">Loading…</div>')
+    server.set_override(BODY_ARTICLE["path"], _html(page))
+    server.set_override(ajax_body, _paragraphs(BODY_ARTICLE["paras"]))
+
+    ajax_block = "/en/ajax/iran-in-brief"
+    page = _page(server, TEMPLATE_ARTICLE, BLOCK_ARTICLE, _paragraphs(BLOCK_ARTICLE["paras"]))
+    _scripted_block(page, ajax_block)
+    server.set_override(BLOCK_ARTICLE["path"], _html(page))
+    server.set_override(ajax_block, "".join(
+        f'<div class="views-row"><p>{b["paras"][0]}<a href="{server.url(b["path"])}">More</a></p></div>'
+        for b in HIDDEN_BRIEFS))
+
+    for brief in HIDDEN_BRIEFS:
+        server.set_override(brief["path"], _html(_page(server, TEMPLATE_BRIEF, brief,
+                                                       _paragraphs(brief["paras"]))))
+
+    home = lxml.html.fromstring(server.page_html("/en"))
+    teasers = "".join(f'<div class="views-row"><h2><a href="{server.url(s["path"])}">{s["title"]}</a></h2></div>'
+                      for s in (BODY_ARTICLE, BLOCK_ARTICLE))
+    home.xpath("//*[contains(@class, 'view-content')]")[0].append(
+        lxml.html.fragment_fromstring(teasers, create_parent="div"))
+    server.set_override("/en", _html(home))
+
+    return [
+        {"path": spec["path"], "kind": kind, "title": spec["title"],
+         "body": "\n\n".join(spec["paras"])}
+        for spec, kind in [(BODY_ARTICLE, "article"), (BLOCK_ARTICLE, "article")]
+        + [(b, "brief") for b in HIDDEN_BRIEFS]
+    ]
