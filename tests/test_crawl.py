@@ -85,3 +85,21 @@ def test_polite_and_on_site(crawled, replica):
     assert result.stats.get("robotstxt/request_count", 0) >= 1
     assert result.stats.get("downloader/response_status_count/404", 0) >= 1
     assert not any(p.startswith("/en/user") for p in replica.hits)
+
+
+def test_dates_precision_and_search_keys(crawled, replica):
+    _, db = crawled
+    date_only = db.articles.find_one({"published_raw": "۲۹ تیر ۱۳۹۹"})
+    assert date_only["published_precision"] == "date"
+    assert date_only["published_at"].isoformat() == "2020-07-18T19:30:00+00:00"
+    timed = db.articles.find_one({"published_raw": "دوشنبه ۳۰ تیر ۱۳۹۹ - ۰۹:۱۵"})
+    assert timed["published_precision"] == "datetime"
+    relative = db.articles.find_one({"published_raw": "۲ ساعت ۴۴ دقیقه پیش"})
+    assert relative["published_at"] is None and relative["published_precision"] is None
+    impossible = db.articles.find_one({"published_raw": "۳۱ اسفند ۱۳۹۹"})
+    assert impossible["published_at"] is None
+    result, _ = crawled
+    assert result.stats["dates/unparsed"] == 1 and result.stats["dates/relative"] == 1
+    # Search keys fold digits and letter variants; the stored text stays faithful.
+    doc = db.articles.find_one({"search_text": {"$regex": "مرگ 229 بیمار"}})
+    assert doc is not None and "مرگ ۲۲۹ بیمار" in doc["body"]

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 ZWNJ = "\u200c"  # zero-width non-joiner: part of correct Persian spelling, kept
 ZWSP = "\u200b"  # zero-width space: noise, removed by normalization
 TATWEEL = "\u0640"  # kashida: noise, removed by normalization
+MOJIBAKE_SENTENCE = "روستاییان خواستار رسیدگی فوری به وضعیت آب شدند."
 
 
 def utc(y, mo, d, h=0, mi=0):
@@ -316,7 +317,12 @@ FA_ARTICLES = (
         f"کم{ZWNJ}آبی در خوزستان",
         (f"ساکنان چند روستا در خوزستان از قطع مکرر آب آشامیدنی خبر می{ZWNJ}دهند.",
          (f"مسئولان محل\u0649 وعده داده{ZWNJ}اند تانکر آب ارسال کنند.",
-          f"مسئولان محلی وعده داده{ZWNJ}اند تانکر آب ارسال کنند.")),
+          f"مسئولان محلی وعده داده{ZWNJ}اند تانکر آب ارسال کنند."),
+         # Arabic presentation forms (lam-alef ligature, the Allah ligature).
+         (f"استاندار گفت: «\ufefbیروبی کانال{ZWNJ}ها انشاء\ufdf2 تا پایان ماه تمام می{ZWNJ}شود.»",
+          f"استاندار گفت: «لایروبی کانال{ZWNJ}ها انشاءالله تا پایان ماه تمام می{ZWNJ}شود.»"),
+         # Mojibake: UTF-8 bytes once read as Windows-1256 by an old import.
+         (MOJIBAKE_SENTENCE.encode("utf-8").decode("cp1256"), MOJIBAKE_SENTENCE)),
         "۲۶ تیر ۱۳۹۹", utc(2020, 7, 15, 19, 30), None, "ایران", ("آب", "خوزستان")),
     Doc(f"/ایران/اعتراض-کارگران-هفت{ZWNJ}تپه", "fa", "article", 2205,
         f"اعتراض کارگران هفت{ZWNJ}تپه",
@@ -346,7 +352,8 @@ FA_BRIEFS = (
         "قطعی برق در تهران",
         (f"چند منطقه تهران روز دوشنبه ساعت{ZWNJ}ها بدون برق ماند.",
          "شرکت توزیع برق علت را افزایش مصرف اعلام کرد."),
-        "دوشنبه ۳۰ تیر ۱۳۹۹ - ۲۰:۱۰", utc(2020, 7, 20, 15, 40)),
+        # Impossible date (Esfand 1399 has 30 days): stored as null, counted.
+        "۳۱ اسفند ۱۳۹۹", None),
 )
 
 ALL_DOCS = EN_ARTICLES + EN_BRIEFS + FA_ARTICLES + FA_BRIEFS
