@@ -32,8 +32,23 @@ DOWNLOAD_TIMEOUT = 60
 COOKIES_ENABLED = False
 
 # Keep the crawl within the site's HTML: no media, no giant pages.
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+URLLENGTH_LIMIT = 2083
+REDIRECT_MAX_TIMES = 5
+# 404 and 410 are answers, not failures: never retried.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Memory stays bounded on long crawls: warn, then stop cleanly.
+MEMUSAGE_ENABLED = True
+MEMUSAGE_WARNING_MB = 1536
+MEMUSAGE_LIMIT_MB = 3072
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before Scrapy's RedirectMiddleware (600): redirects off the site are
+    # recorded, not followed.
+    "newscrawl.middlewares.SiteRedirectMiddleware": 650,
+}
 
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",

@@ -22,8 +22,6 @@ SKIP_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".zip", ".rar", ".gz",
     ".css", ".js", ".json", ".xml", ".txt",
 }
-# Zero-width and direction marks sometimes pasted into Drupal paths.
-_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def language_of(url):
@@ -33,10 +31,11 @@ def language_of(url):
 
 
 def clean_url(url):
-    """The URL to request: no fragment, no tracking parameters, no stray
-    invisible characters, percent-encoding and query order normalized."""
+    """The URL to request: no fragment, no tracking parameters, percent-encoding
+    and query order normalized. Zero-width characters stay: some Drupal paths
+    really contain them, and the page is only found with them."""
     parts = urlsplit(url)
-    path = _INVISIBLE.sub("", unquote(parts.path))
+    path = unquote(parts.path)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not TRACKING_PARAMS.match(k)]
     url = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))

@@ -10,10 +10,16 @@ Arguments (``-a NAME=VALUE``):
 * ``languages``: ``en``, ``fa`` or ``en,fa`` (default).
 * ``render``: ``never``, ``auto`` (default: the ``RENDER`` setting) or
   ``always``; see ``newscrawl.render``.
+* ``skip_known``: ``1`` to skip articles already in MongoDB (a cheap daily
+  top-up: only listings and new articles are fetched).
+
+Run with ``-s JOBDIR=DIR`` to make a crawl resumable: stop it with Ctrl-C
+(once) and run the same command again.
 """
 
+import hashlib
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -25,6 +31,8 @@ from newscrawl.extract import extract
 from newscrawl.extract.drupal import main_node
 from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types, meta
 from newscrawl.items import ArticleItem
+from newscrawl.middlewares import LeftSite
+from newscrawl.responses import fix_encoding, problem
 from newscrawl.render import (CHROMIUM_ARGS, MODES, find_chromium, is_launch_failure,
                               needs_render, render_meta)
 from newscrawl.urls import article_key, clean_url, language_of, should_follow
@@ -42,9 +50,12 @@ class OldsiteSpider(scrapy.Spider):
     name = "oldsite"
     default_base_url = "https://old.iranintl.com"
 
-    def __init__(self, base_url=None, languages="en,fa", render=None, *args, **kwargs):
+    def __init__(self, base_url=None, languages="en,fa", render=None, skip_known="0",
+                 *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.render = render
+        self.skip_known = str(skip_known).lower() in ("1", "true", "yes")
+        self.known = frozenset()
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -56,9 +67,15 @@ class OldsiteSpider(scrapy.Spider):
         unknown = set(self.languages) - set(LANGUAGES)
         if unknown or not self.languages:
             raise ValueError(f"languages must be en, fa or en,fa, got {languages!r}")
-        self.stored = set()  # canonical URLs of the items yielded so far
+        self.state = {}  # replaced by the JOBDIR state when there is one
+        self.seen = set()  # URLs requested so far
         self.rendered = set()  # pages sent to the browser (each at most once)
         self.browser_broken = False
+
+    @property
+    def stored(self):
+        """Canonical URLs of the items yielded so far (kept across a resume)."""
+        return self.state.setdefault("stored", set())
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -81,6 +98,10 @@ class OldsiteSpider(scrapy.Spider):
         return spider
 
     async def start(self):
+        if self.skip_known:
+            self.known = await known_urls(self.settings)
+            self.logger.info("skip_known: %d articles already stored will not be fetched",
+                             len(self.known))
         meta = render_meta("always") if self.render == "always" else {}
         for language in self.languages:
             yield scrapy.Request(self.base_url + HOME_PATHS[language], callback=self.parse,
@@ -92,8 +113,16 @@ class OldsiteSpider(scrapy.Spider):
             self.logger.warning("Not an HTML page, skipped: %s (%s)", response.url,
                                 response.headers.get("Content-Type", b"?").decode("latin-1"))
             return
-        kind = page_kind(response)
         stats = self.crawler.stats
+        trouble = problem(response)
+        if trouble:
+            stats.inc_value(f"oldsite/malformed/{trouble}")
+            if trouble != "truncated":
+                self.logger.warning("Skipped %s: the page is %s", response.url, trouble)
+                return
+            self.logger.warning("%s is truncated (no </html>): parsing what it holds", response.url)
+        response = fix_encoding(response)
+        kind = page_kind(response)
         stats.inc_value(f"oldsite/pages/{kind}")
         url = canonical_url(response, self.host) if kind in ("article", "brief") else None
         fields = None
@@ -119,7 +148,7 @@ class OldsiteSpider(scrapy.Spider):
             yield self.article(response, url, kind, fields)
         elif url is not None:
             stats.inc_value("oldsite/duplicate_pages")
-        yield from self.follow_links(response)
+        yield from self.follow_links(response, kind)
 
     def article(self, response, url, kind, fields):
         self.stored.add(url)
@@ -137,14 +166,18 @@ class OldsiteSpider(scrapy.Spider):
         start is said once, plainly, and ends the crawl as ``render_failed``."""
         request = failure.request
         stats = self.crawler.stats
+        if failure.check(LeftSite):
+            return  # recorded by SiteRedirectMiddleware
         if failure.check(HttpError):
             status = failure.value.response.status
             stats.inc_value(f"oldsite/http_status/{status}")
             self.logger.info("HTTP %d, skipped: %s", status, request.url)
             return
         if not request.meta.get("playwright"):
-            stats.inc_value(f"oldsite/errors/{failure.type.__name__}")
-            self.logger.warning("Fetching %s failed: %s", request.url, failure.getErrorMessage())
+            kind = error_kind(failure)
+            stats.inc_value(f"oldsite/errors/{kind}")
+            self.logger.warning("Fetching %s failed (%s): %s", request.url, kind,
+                                failure.getErrorMessage())
             return
         stats.inc_value("render/failed")
         message = failure.getErrorMessage().strip().splitlines()[0][:300]
@@ -163,8 +196,15 @@ class OldsiteSpider(scrapy.Spider):
         if self.crawler.stats.get_value("render/failed"):
             raise CloseSpider("render_failed")
 
-    def follow_links(self, response):
+    def follow_links(self, response, kind):
+        """Requests for the site's links on this page, each URL once.
+
+        A listing page that repeats the page that linked to it and brings
+        nothing new ends its pagination: a pager that runs on forever (or a
+        ``?page=`` beyond the last page) stops there."""
         more = set(_more_links(response))
+        here = urlsplit(response.url).path
+        new, pages, links = [], [], set()
         for href in response.xpath("//a/@href").getall():
             href = href.strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
@@ -172,11 +212,50 @@ class OldsiteSpider(scrapy.Spider):
             url = response.urljoin(href)
             if not should_follow(url, self.host, self.languages):
                 continue
-            meta = {"via_more": href in more}
+            url = clean_url(url)
+            is_pager = urlsplit(url).path == here and "page" in dict(parse_qsl(urlsplit(url).query))
+            if not is_pager:
+                links.add(url)
+            if url in self.seen:
+                continue
+            if self.known and article_key(url) in self.known:
+                self.crawler.stats.inc_value("oldsite/skipped_known")
+                continue
+            (pages if is_pager else new).append((url, href in more))
+        digest = hashlib.sha1("\n".join(sorted(links)).encode()).hexdigest()
+        if kind == "listing" and not new and response.meta.get("listing_digest") == digest:
+            self.crawler.stats.inc_value("oldsite/pagination/stopped")
+            self.logger.info("%s repeats the page before it: pagination stopped", response.url)
+            pages = []
+        for url, via_more in new + pages:
+            self.seen.add(url)
+            meta = {"via_more": via_more, "listing_digest": digest}
             if self.render == "always":
                 meta.update(render_meta("always"))
-            yield scrapy.Request(clean_url(url), callback=self.parse, errback=self.failed,
-                                 meta=meta)
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
+
+
+def error_kind(failure):
+    """``timeout``, ``connection`` or the exception's name."""
+    name = failure.type.__name__
+    if "Timeout" in name or "TimedOut" in name:
+        return "timeout"
+    if any(word in name for word in ("DownloadFailed", "Connection", "ResponseNeverReceived",
+                                     "ResponseFailed", "DNS")):
+        return "connection"
+    return name
+
+
+async def known_urls(settings):
+    """The URLs of the articles already stored, for ``skip_known``."""
+    from pymongo import AsyncMongoClient
+
+    client = AsyncMongoClient(settings.get("MONGO_URI"), serverSelectionTimeoutMS=10000)
+    try:
+        collection = client[settings.get("MONGO_DATABASE")][settings.get("MONGO_COLLECTION", "articles")]
+        return frozenset([doc["url"] async for doc in collection.find({}, {"url": True, "_id": False})])
+    finally:
+        await client.close()
 
 
 def _more_links(response):

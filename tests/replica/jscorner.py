@@ -55,7 +55,7 @@ def _paragraphs(paras):
     return "".join(f"<p>{p}</p>" for p in paras)
 
 
-def _page(server, template, spec, body_html):
+def derived_page(server, template, spec, body_html):
     """*template*'s page re-titled as *spec*, with *body_html* as its body."""
     doc = lxml.html.fromstring(server.page_html(template))
     url = server.url(spec["path"])
@@ -86,36 +86,41 @@ def _scripted_block(doc, src):
     view.getparent().replace(view, empty)
 
 
-def _html(doc):
+def to_html(doc):
     return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def link_from_home(server, links):
+    """Add teasers linking to *links* (``(href, label)`` pairs) on ``/en``."""
+    home = lxml.html.fromstring(server.page_html("/en"))
+    teasers = "".join(f'<div class="views-row"><h2><a href="{href}">{label}</a></h2></div>'
+                      for href, label in links)
+    home.xpath("//*[contains(@class, 'view-content')]")[0].append(
+        lxml.html.fragment_fromstring(teasers, create_parent="div"))
+    server.set_override("/en", to_html(home))
 
 
 def install(server):
     """Add the JavaScript pages to *server*; return their expected documents."""
     ajax_body = "/en/ajax/rendered-body"
-    page = _page(server, TEMPLATE_ARTICLE, BODY_ARTICLE,
+    page = derived_page(server, TEMPLATE_ARTICLE, BODY_ARTICLE,
                  f'<div class="js-placeholder" data-ajax-src="{ajax_body}">Loading…</div>')
-    server.set_override(BODY_ARTICLE["path"], _html(page))
+    server.set_override(BODY_ARTICLE["path"], to_html(page))
     server.set_override(ajax_body, _paragraphs(BODY_ARTICLE["paras"]))
 
     ajax_block = "/en/ajax/iran-in-brief"
-    page = _page(server, TEMPLATE_ARTICLE, BLOCK_ARTICLE, _paragraphs(BLOCK_ARTICLE["paras"]))
+    page = derived_page(server, TEMPLATE_ARTICLE, BLOCK_ARTICLE, _paragraphs(BLOCK_ARTICLE["paras"]))
     _scripted_block(page, ajax_block)
-    server.set_override(BLOCK_ARTICLE["path"], _html(page))
+    server.set_override(BLOCK_ARTICLE["path"], to_html(page))
     server.set_override(ajax_block, "".join(
         f'<div class="views-row"><p>{b["paras"][0]}<a href="{server.url(b["path"])}">More</a></p></div>'
         for b in HIDDEN_BRIEFS))
 
     for brief in HIDDEN_BRIEFS:
-        server.set_override(brief["path"], _html(_page(server, TEMPLATE_BRIEF, brief,
+        server.set_override(brief["path"], to_html(derived_page(server, TEMPLATE_BRIEF, brief,
                                                        _paragraphs(brief["paras"]))))
 
-    home = lxml.html.fromstring(server.page_html("/en"))
-    teasers = "".join(f'<div class="views-row"><h2><a href="{server.url(s["path"])}">{s["title"]}</a></h2></div>'
-                      for s in (BODY_ARTICLE, BLOCK_ARTICLE))
-    home.xpath("//*[contains(@class, 'view-content')]")[0].append(
-        lxml.html.fragment_fromstring(teasers, create_parent="div"))
-    server.set_override("/en", _html(home))
+    link_from_home(server, [(server.url(s["path"]), s["title"]) for s in (BODY_ARTICLE, BLOCK_ARTICLE)])
 
     return [
         {"path": spec["path"], "kind": kind, "title": spec["title"],

@@ -10,10 +10,13 @@ CLI: ``python -m tests.replica.server --port 8000 [--verbose]``.
 """
 import argparse
 import signal
+import socket
+import struct
 import sys
 import threading
+import time
 import traceback
-from collections import Counter
+from collections import Counter, namedtuple
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote_to_bytes
 
@@ -32,14 +35,24 @@ def decode_target(target):
     return raw.decode("utf-8", "replace"), query
 
 
+# What a route answers: any status, headers and bytes; optionally after a
+# delay, or a connection reset (RST) instead of any answer.
+Reply = namedtuple("Reply", "status headers body delay reset", defaults=(200, (), b"", 0, False))
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a crawler opens many connections at once
+
+
 class ReplicaServer:
     def __init__(self, host="127.0.0.1", port=0, verbose=False):
         self.verbose = verbose
         self.hits = Counter()
         self._overrides = {}
+        self._routes = {}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _HTTPServer((host, port), self._handler_class())
         self._thread = None
         host, port = self._httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
@@ -73,6 +86,12 @@ class ReplicaServer:
     def clear_overrides(self):
         with self._lock:
             self._overrides.clear()
+            self._routes.clear()
+
+    def set_route(self, path, reply):
+        """Answer ``path`` with ``reply(query) -> Reply`` (the broken corner)."""
+        with self._lock:
+            self._routes[self._key(path)] = reply
 
     def page_html(self, path, query=""):
         """The HTML currently served for ``path`` (override or replica page)."""
@@ -108,6 +127,10 @@ class ReplicaServer:
             def _serve(self, send_body):
                 path, query = decode_target(self.path)
                 replica._record(path, query)
+                with replica._lock:
+                    route = replica._routes.get(replica._key(path))
+                if route is not None:
+                    return self._raw(route(query), send_body)
                 origin = "http://" + (self.headers.get("Host") or "%s:%s" % self.server.server_address[:2])
                 try:
                     response = replica.respond(path, query, origin)
@@ -122,6 +145,23 @@ class ReplicaServer:
                 self.end_headers()
                 if send_body:
                     self.wfile.write(response.body)
+
+            def _raw(self, reply, send_body):
+                time.sleep(reply.delay)
+                if reply.reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
+                self.send_response(reply.status)
+                for name, value in reply.headers:
+                    self.send_header(name, value)
+                if not any(name.lower() == "content-length" for name, _ in reply.headers):
+                    self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                if send_body:
+                    self.wfile.write(reply.body)
 
             def do_GET(self):
                 self._serve(True)

@@ -1,0 +1,62 @@
+"""A crawl of the broken corner: bad pages are said, counted and survived."""
+
+import pytest
+
+from tests.replica import broken
+from tests.replica.server import start
+from tests.replica.site import EXPECTED_DOCS
+
+
+@pytest.fixture(scope="module")
+def broken_replica():
+    with start() as server:
+        server.broken_docs = broken.install(server)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def broken_crawl(broken_replica, module_db, crawl):
+    result = crawl(broken_replica.base_url, module_db.name, "-a", "render=never",
+                   settings={"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "2"})
+    return result, module_db
+
+
+def test_the_crawl_survives_and_finishes(broken_crawl):
+    result, db = broken_crawl
+    assert result.returncode == 0, result
+    assert result.stats["finish_reason"] == "finished"
+    assert "Traceback" not in result.log
+
+
+def test_good_pages_behind_bad_transport_are_stored(broken_crawl, broken_replica):
+    _, db = broken_crawl
+    for expected in broken_replica.broken_docs:
+        doc = db.articles.find_one({"url": broken_replica.url(expected["path"])})
+        assert doc is not None, expected["path"]
+        assert doc["title"] == expected["title"], expected["path"]
+        assert doc["body"] == expected["body"], expected["path"]
+    assert db.articles.count_documents({}) == len(EXPECTED_DOCS) + len(broken_replica.broken_docs)
+
+
+@pytest.mark.parametrize("path", [p for p, (_, stat) in broken.CASES.items() if stat])
+def test_each_bad_case_leaves_its_stat(broken_crawl, path):
+    result, _ = broken_crawl
+    _, stat = broken.CASES[path]
+    assert result.stats.get(stat, 0) >= 1, (path, stat)
+
+
+def test_retries_only_what_may_recover(broken_crawl, broken_replica):
+    hits = broken_replica.hits
+    assert hits["/en/world/gone-404"] == 1 and hits["/en/world/gone-410"] == 1
+    assert hits["/en/world/error-500"] == 3  # first try + RETRY_TIMES=2
+    assert hits["/en/world/flaky-article"] == 2
+    assert sum(n for p, n in hits.items() if p.startswith("/en/endless")) <= 3
+    assert not any(p.startswith("/en/loop/") and n > 1 for p, n in hits.items())
+
+
+def test_each_problem_is_said_in_the_log(broken_crawl):
+    result, _ = broken_crawl
+    for needle in ("is truncated", "the page is empty", "the page is binary",
+                   "redirects to the new site", "redirects off the site", "Redirect loop",
+                   "pagination stopped", "HTTP 404", "HTTP 410"):
+        assert needle in result.log, needle
