@@ -7,6 +7,8 @@ from datetime import datetime
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.outcome import failure
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,3 +37,43 @@ class StatsFile:
 
 def _jsonable(value):
     return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+class CrawlSummary:
+    """One summary line at the end of every crawl: pages fetched, articles by
+    language and kind, drops by reason, errors by kind, and the finish reason."""
+
+    GROUPS = (
+        ("stored", "items/"),
+        ("dropped", "dropped/"),
+        ("http", "oldsite/http_status/"),
+        ("errors", "oldsite/errors/"),
+        ("malformed", "oldsite/malformed/"),
+        ("redirects", "oldsite/redirects/"),
+    )
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler.stats)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def summary(self, reason):
+        stats = self.stats.get_stats()
+        parts = [f"{stats.get('response_received_count', 0)} pages fetched"]
+        for label, prefix in self.GROUPS:
+            found = {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+            if found or label == "stored":
+                total = sum(found.values())
+                detail = ", ".join(f"{k} {v}" for k, v in found.items())
+                parts.append(f"{label} {total}" + (f" ({detail})" if detail else ""))
+        return "; ".join(parts) + f"; finish reason: {reason}"
+
+    def spider_closed(self, spider, reason):
+        logger.info("Crawl summary: %s", self.summary(reason))
+        problem = failure({**self.stats.get_stats(), "finish_reason": reason})
+        if problem:
+            logger.error("The crawl did not do its job: %s", problem)

@@ -69,18 +69,33 @@ def replica():
 
 
 class CrawlResult:
-    def __init__(self, proc, stats):
-        self.returncode, self.log, self.stats = proc.returncode, proc.stderr, stats
+    def __init__(self, returncode, log, stats):
+        self.returncode, self.log, self.stats = returncode, log, stats
 
     def __repr__(self):
         return f"<crawl rc={self.returncode} stats={self.stats}>\n{self.log[-4000:]}"
 
 
+class RunningCrawl:
+    """A ``scrapy crawl`` process started in the background."""
+
+    def __init__(self, command, env, stats_file):
+        self.stats_file = stats_file
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
+
+    def wait(self, timeout=600):
+        _, log = self.proc.communicate(timeout=timeout)
+        stats = json.loads(self.stats_file.read_text()) if self.stats_file.exists() else {}
+        return CrawlResult(self.proc.returncode, log, stats)
+
+
 @pytest.fixture(scope="session")
 def crawl(mongo_uri, tmp_path_factory):
-    """Run the real ``scrapy crawl oldsite`` command; returns a CrawlResult."""
+    """Run the real ``scrapy crawl oldsite`` command; returns a CrawlResult.
+    ``crawl.start(...)`` starts it in the background instead (a RunningCrawl)."""
 
-    def run(base_url, database, *args, settings=None, env=None):
+    def start(base_url, database, *args, settings=None, env=None):
         stats_file = tmp_path_factory.mktemp("crawl") / "stats.json"
         command = [sys.executable, "-m", "scrapy", "crawl", "oldsite",
                    "-a", f"base_url={base_url}", *args]
@@ -95,9 +110,10 @@ def crawl(mongo_uri, tmp_path_factory):
         for name, value in options.items():
             command += ["-s", f"{name}={value}"]
         environ = {**os.environ, "MONGO_URI": mongo_uri, **(env or {})}
-        proc = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True,
-                              text=True, timeout=600)
-        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-        return CrawlResult(proc, stats)
+        return RunningCrawl(command, environ, stats_file)
 
+    def run(*args, **kwargs):
+        return start(*args, **kwargs).wait()
+
+    run.start = start
     return run
