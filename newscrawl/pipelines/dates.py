@@ -4,21 +4,15 @@ import logging
 
 from itemadapter import ItemAdapter
 
+from newscrawl.pipelines import StatsPipeline
 from newscrawl.text.dates import is_relative, parse_date
 
 logger = logging.getLogger(__name__)
 
 
-class DatesPipeline:
+class DatesPipeline(StatsPipeline):
     """Gregorian and Jalali dates to UTC. A relative time ("2 hours ago") or
     an unparsable date leaves ``published_at`` null, never the crawl time."""
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
 
     def process_item(self, item):
         adapter = ItemAdapter(item)

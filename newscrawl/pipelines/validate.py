@@ -5,21 +5,16 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from newscrawl.pipelines import StatsPipeline
+
 logger = logging.getLogger(__name__)
 
 REQUIRED = ("url", "language", "kind", "title", "body")
 
 
-class ValidatePipeline:
+class ValidatePipeline(StatsPipeline):
     """An item without a title or body is dropped with a ``dropped/<reason>``
     stat and the reason in the log."""
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
