@@ -25,3 +25,13 @@ mongo-stop:
 
 clean:
 	rm -rf .scrapy .pytest_cache
+
+# Deployment (README "Deploying to Scrapyd").
+.PHONY: deploy lint
+TARGET ?= local
+
+deploy:  ## build the egg and deploy it to the Scrapyd of scrapy.cfg's TARGET (local, compose); needs SCRAPYD_USERNAME/SCRAPYD_PASSWORD
+	scripts/deploy.sh $(TARGET)
+
+lint:  ## offline checks of docker-compose.yml (Compose v2 binary) and the Dockerfile (hadolint)
+	scripts/lint-compose.sh
