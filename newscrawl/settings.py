@@ -80,6 +80,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30 * 1000
 
 EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 500,
+    "newscrawl.extensions.CrawlSummary": 510,
 }
 # Write the final stats as JSON to this path (off when empty).
 STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
@@ -91,6 +92,15 @@ MONGO_COLLECTION = "articles"
 MONGO_BATCH_SIZE = 100
 MONGO_FLUSH_INTERVAL = 5.0
 MONGO_CONNECT_TIMEOUT = 10.0
+MONGO_WRITE_TIMEOUT = 120.0
+# Transient errors (network, failover) are retried this many times, waiting
+# MONGO_RETRY_DELAY seconds, then twice as long each time (at most 30 s); then
+# pending items go to a JSON Lines file in MONGO_SPILL_DIR for `scrapy loadspill`.
+MONGO_RETRY_TIMES = 5
+MONGO_RETRY_DELAY = 1.0
+MONGO_SPILL_DIR = os.environ.get("MONGO_SPILL_DIR", "data/spill")
+# `scrapy loadspill`, and `scrapy crawl` exiting 1 when items were spilled.
+COMMANDS_MODULE = "newscrawl.commands"
 
 # Development: NEWSCRAWL_HTTPCACHE=1 replays pages from .scrapy/httpcache
 # instead of hitting the site again.

@@ -1,0 +1,212 @@
+"""MongoPipeline and storage against the real server, driven directly on an
+asyncio loop: bad documents, size and field checks, change awareness, and
+the event loop staying free during a flush."""
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from bson import ObjectId
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from newscrawl import spill, storage
+from newscrawl.items import ArticleItem
+from newscrawl.pipelines.mongo import MongoPipeline, describe_uri
+from newscrawl.spiders.oldsite import OldsiteSpider
+
+
+def article(n, **fields):
+    values = dict(url=f"https://old.iranintl.com/en/test/{n}", language="en", kind="article",
+                  title=f"Title {n}", body=f"Body of article {n}.", summary=None, section=None,
+                  tags=[], authors=[], published_at=None, published_raw=None,
+                  published_precision=None, image_urls=[], search_text=f"title {n}")
+    values.update(fields)
+    return ArticleItem(**values)
+
+
+def make_pipeline(mongo_uri, db, tmp_path, **settings):
+    crawler = get_crawler(OldsiteSpider, settings_dict={
+        "MONGO_URI": mongo_uri, "MONGO_DATABASE": db.name, "MONGO_SPILL_DIR": str(tmp_path),
+        "MONGO_FLUSH_INTERVAL": 60, "MONGO_BATCH_SIZE": 1000, **settings})
+    return MongoPipeline.from_crawler(crawler)
+
+
+async def store(pipe, items):
+    """Open, process *items*, flush; returns the DropItem messages."""
+    dropped = []
+    for item in items:
+        try:
+            await pipe.process_item(item)
+        except DropItem as exc:
+            dropped.append(str(exc))
+    await pipe.flush()
+    return dropped
+
+
+def run(pipe, items):
+    async def go():
+        await pipe.open_spider()
+        try:
+            return await store(pipe, items)
+        finally:
+            await pipe.close_spider()
+            await pipe.client.close()
+    return asyncio.run(go())
+
+
+def stat(pipe, name):
+    return pipe.stats.get_value(name, 0)
+
+
+def test_refused_documents_do_not_take_their_batch_with_them(mongo_uri, mongo_db, tmp_path, caplog):
+    run(make_pipeline(mongo_uri, mongo_db, tmp_path), [article(n) for n in range(5)])
+    # A constraint the server enforces and our checks do not know about.
+    mongo_db.articles.create_index("title", unique=True, name="title_unique")
+    batch = [article(5), article(6, title="Title 0"), article(1, body="New body."),
+             article(2, title="Title 0"), article(7)]
+    pipe = make_pipeline(mongo_uri, mongo_db, tmp_path)
+    with caplog.at_level(logging.ERROR):
+        run(pipe, batch)
+
+    assert (stat(pipe, "mongo/inserted"), stat(pipe, "mongo/updated")) == (2, 1)
+    assert stat(pipe, "mongo/errors") == 2 and stat(pipe, "mongo/spilled") == 2
+    stored = {d["url"]: d for d in mongo_db.articles.find()}
+    assert len(stored) == 7
+    assert article(6)["url"] not in stored
+    assert stored[article(1)["url"]]["body"] == "New body."
+    assert stored[article(2)["url"]]["title"] == "Title 2"
+    assert stored[article(2)["url"]]["version"] == 1
+    # Only the update that happened left a revision.
+    assert [r["url"] for r in mongo_db.revisions.find()] == [article(1)["url"]]
+    for n in (6, 2):
+        assert any(article(n)["url"] in r.getMessage() for r in caplog.records), n
+    records = [r for _, r in spill.read(pipe.spill.path)]
+    assert sorted(r["document"]["url"] for r in records) == sorted([article(6)["url"], article(2)["url"]])
+    # MongoDB says "E11000 duplicate key", FerretDB "UNIQUE constraint failed".
+    assert all(("duplicate key" in r["error"]) or ("UNIQUE" in r["error"]) for r in records)
+
+
+def test_too_large_and_bad_fields_are_dropped_with_a_reason(mongo_uri, mongo_db, tmp_path):
+    limit = storage.MAX_DOCUMENT_SIZE
+    near = article("near", body="x" * (limit - 4096))
+    pipe = make_pipeline(mongo_uri, mongo_db, tmp_path)
+    dropped = run(pipe, [
+        article(1),
+        article("huge", body="ب" * (limit // 2 + 1)),
+        article("dict", tags=[{"$where": "sleep(1000)"}]),
+        article("odd", title="Costs $5.50 in a.b", body="$set: {a.b: 1}"),
+        near,
+        article(2),
+    ])
+    assert [m.split(":")[0] for m in dropped] == ["too_large", "bad_field"]
+    assert "/en/test/huge" in dropped[0]
+    assert stat(pipe, "dropped/too_large") == 1 and stat(pipe, "dropped/bad_field") == 1
+    assert stat(pipe, "mongo/inserted") == 4 and stat(pipe, "mongo/errors") == 0
+    odd = mongo_db.articles.find_one({"url": article("odd")["url"]}, {"_id": 0})
+    assert odd["title"] == "Costs $5.50 in a.b"
+    assert mongo_db.articles.count_documents({"url": near["url"]}) == 1
+
+
+def test_change_keeps_the_previous_content_as_a_revision(mongo_uri, mongo_db, tmp_path):
+    run(make_pipeline(mongo_uri, mongo_db, tmp_path), [article(1), article(2)])
+    first = mongo_db.articles.find_one({"url": article(1)["url"]})
+    pipe = make_pipeline(mongo_uri, mongo_db, tmp_path)
+    run(pipe, [article(1, tags=["Tehran"]), article(2)])
+    assert (stat(pipe, "mongo/updated"), stat(pipe, "mongo/unchanged")) == (1, 1)
+    doc = mongo_db.articles.find_one({"url": article(1)["url"]})
+    assert doc["_id"] == first["_id"] and doc["version"] == 2 and doc["tags"] == ["Tehran"]
+    assert doc["first_seen_at"] == first["first_seen_at"]
+    assert doc["updated_at"] == doc["last_seen_at"] > first["last_seen_at"]
+    (revision,) = mongo_db.revisions.find()
+    assert revision["version"] == 1 and revision["content"]["tags"] == []
+    assert revision["content"]["content_hash"] == first["content_hash"]
+    assert revision["first_seen_at"] == first["first_seen_at"]
+    assert revision["last_seen_at"] == first["last_seen_at"]
+
+
+def test_plan_orders_duplicates_and_keeps_newer_content():
+    t0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    a = storage.document(article(1))
+    b = storage.document(article(1, body="Changed."))
+    steps = storage.plan([storage.Entry(a, t0), storage.Entry(b, t0 + timedelta(hours=1)),
+                          storage.Entry(b, t0 + timedelta(hours=2))], {})
+    assert [s.outcome for s in steps] == ["inserted", "updated", "unchanged"]
+    assert steps[1].revision.filter == {"url": a["url"], "version": 1}
+    stored = {**b, "version": 2, "first_seen_at": t0, "last_seen_at": t0 + timedelta(days=1)}
+    (late,) = storage.plan([storage.Entry(a, t0)], {a["url"]: stored})
+    assert late.outcome == "stale" and "$set" not in late.op.update
+
+
+def test_spill_records_round_trip(tmp_path):
+    seen = datetime(2024, 3, 20, 12, 30, 15, 123000, tzinfo=timezone.utc)
+    doc = storage.document(article(1, published_at=seen, title="عنوان"))
+    crawl_id = ObjectId()
+    file = spill.SpillFile(tmp_path / "spill", "x.jsonl")
+    file.write([spill.article_record("db", "articles", crawl_id, storage.Entry(doc, seen))])
+    file.write([spill.crawl_record("db", {"_id": crawl_id, "finished_at": seen})])
+    (_, record), (_, crawl) = spill.read(file.path)
+    assert record["document"] == doc and record["seen_at"] == seen
+    assert record["seen_at"].utcoffset() == timedelta(0)
+    assert record["crawl_id"] == crawl_id and crawl["document"]["_id"] == crawl_id
+    assert storage.content_hash(record["document"]) == doc["content_hash"]
+
+
+def test_describe_uri_never_shows_credentials():
+    where = describe_uri("mongodb://reader:pa55word@db1:27017,db2:27018/oldsite?authSource=admin")
+    assert where == "mongodb://db1:27017,db2:27018"
+
+
+def test_a_large_flush_does_not_block_the_event_loop(mongo_uri, mongo_db, tmp_path):
+    """Other coroutines keep running while a flush of 200 documents (1 MB)
+    awaits the server. Prints the measured loop lag (``pytest -s``)."""
+    pipe = make_pipeline(mongo_uri, mongo_db, tmp_path, MONGO_BATCH_SIZE=10_000)
+    body = "Paragraph of an article. " * 200  # 5 kB
+
+    async def go():
+        await pipe.open_spider()
+        for n in range(200):
+            await pipe.process_item(article(n, body=body))
+        ticks, gaps = 0, []
+
+        async def ticker():
+            nonlocal ticks
+            last = time.perf_counter()
+            while True:
+                await asyncio.sleep(0.001)
+                ticks += 1
+                gaps.append(time.perf_counter() - last)
+                last = time.perf_counter()
+
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0.01)
+        before, started = ticks, time.perf_counter()
+        await pipe.flush()
+        took, during = time.perf_counter() - started, ticks - before
+        task.cancel()
+        await pipe.close_spider()
+        await pipe.client.close()
+        return took, during, max(gaps)
+
+    took, during, lag = asyncio.run(go())
+    print(f"\nflush of 200 documents: {took:.2f} s; the loop ran {during} times "
+          f"meanwhile; longest loop stall {lag * 1000:.0f} ms")
+    assert stat(pipe, "mongo/inserted") == 200
+    assert during > 0
+
+
+def test_what_is_worth_a_retry():
+    from pymongo.errors import (AutoReconnect, BulkWriteError, DuplicateKeyError,
+                                NetworkTimeout, NotPrimaryError, OperationFailure,
+                                ServerSelectionTimeoutError)
+
+    for exc in (AutoReconnect("reset"), NetworkTimeout("slow"), NotPrimaryError("stepdown"),
+                ServerSelectionTimeoutError("gone"), OperationFailure("shutting down", 91),
+                BulkWriteError({"writeErrors": [{"code": 10107, "errmsg": "not primary"}]})):
+        assert storage.is_transient(exc), exc
+    for exc in (DuplicateKeyError("E11000", 11000), OperationFailure("bad", 2),
+                BulkWriteError({"writeErrors": [{"code": 11000, "errmsg": "E11000"}]}),
+                KeyError("nModified")):
+        assert not storage.is_transient(exc), exc
