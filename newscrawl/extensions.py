@@ -41,10 +41,12 @@ def _jsonable(value):
 
 class CrawlSummary:
     """One summary line at the end of every crawl: pages fetched, articles by
-    language and kind, drops by reason, errors by kind, and the finish reason."""
+    language and kind, what MongoDB made of them, drops by reason, errors by
+    kind, and the finish reason."""
 
     GROUPS = (
-        ("stored", "items/"),
+        ("articles", "items/"),
+        ("mongo", "mongo/"),
         ("dropped", "dropped/"),
         ("http", "oldsite/http_status/"),
         ("errors", "oldsite/errors/"),
@@ -65,8 +67,9 @@ class CrawlSummary:
         stats = self.stats.get_stats()
         parts = [f"{stats.get('response_received_count', 0)} pages fetched"]
         for label, prefix in self.GROUPS:
-            found = {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-            if found or label == "stored":
+            found = {k[len(prefix):]: v for k, v in sorted(stats.items())
+                     if k.startswith(prefix) and isinstance(v, int)}
+            if found or label == "articles":
                 total = sum(found.values())
                 detail = ", ".join(f"{k} {v}" for k, v in found.items())
                 parts.append(f"{label} {total}" + (f" ({detail})" if detail else ""))

@@ -49,6 +49,10 @@ start() {
     echo "ferretdb: already running (pid $(cat "$dir/ferretdb.pid"))" >&2
     return
   fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "ferretdb: port $port is already in use by another process; pick another port" >&2
+    exit 1
+  fi
   DO_NOT_TRACK=1 nohup "$bin" --handler=sqlite --sqlite-url="file:$dir/" \
     --listen-addr="127.0.0.1:$port" --state-dir=- --debug-addr=- \
     --telemetry=disable --log-level=warn >"$dir/ferretdb.log" 2>&1 &

@@ -17,7 +17,7 @@ def broken_replica():
 @pytest.fixture(scope="module")
 def broken_crawl(broken_replica, module_db, crawl):
     result = crawl(broken_replica.base_url, module_db.name, "-a", "render=never",
-                   settings={"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "2"})
+                   settings={"DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "2"})
     return result, module_db
 
 

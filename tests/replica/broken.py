@@ -128,7 +128,7 @@ def install(server):
                                                 "<p>The server was busy at first.</p>").encode()))
     expected.append({"path": flaky_path, "title": "Served on the second try",
                      "body": "The server was busy at first."})
-    server.set_route("/en/world/stalls", lambda q: Reply(200, HTML, b"<html></html>", delay=3))
+    server.set_route("/en/world/stalls", lambda q: Reply(200, HTML, b"<html></html>", delay=8))
     server.set_route("/en/world/resets", lambda q: Reply(reset=True))
 
     server.set_route("/en/r/one", redirect(server.url("/en/r/two")))
