@@ -23,6 +23,8 @@ class ArticleItem(scrapy.Item):
     image_urls = scrapy.Field()  # list of absolute URLs
     captions = scrapy.Field()  # image captions, used to drop repeated ones; not stored
     search_text = scrapy.Field()  # folded title + body for queries
+    source = scrapy.Field()  # "live" | "wayback": where the page was fetched
+    capture_timestamp = scrapy.Field()  # the Wayback capture (14 digits), or None for live
 
 
 # Fields the spider hands to the pipelines but that are not stored.

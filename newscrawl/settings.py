@@ -48,6 +48,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before Scrapy's RedirectMiddleware (600): redirects off the site are
     # recorded, not followed.
     "newscrawl.middlewares.SiteRedirectMiddleware": 650,
+    # Before Scrapy's RetryMiddleware (550): the Wayback Machine's 429s pause
+    # its download slot for Retry-After instead of a retry at once.
+    "newscrawl.middlewares.WaybackThrottleMiddleware": 560,
 }
 
 DEFAULT_REQUEST_HEADERS = {
@@ -78,6 +81,27 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_ABORT_REQUEST = "newscrawl.render.abort_request"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30 * 1000
 
+# Wayback Machine: `-a source=wayback` takes the pages from the Internet
+# Archive's captures (README "Recovering from the Wayback Machine"). Point the
+# two URLs at a mirror or a local pywb to use another archive.
+WAYBACK_CDX_URL = "https://web.archive.org/cdx/search/cdx"
+WAYBACK_REPLAY_URL = "https://web.archive.org/web"
+# Hosts the site was captured at -> the last capture worth taking from each
+# (1-14 digits, empty for none): iranintl.com served the new site afterwards.
+WAYBACK_HOSTS = {"old.iranintl.com": "", "iranintl.com": "202109"}
+WAYBACK_CDX_LIMIT = 5000  # captures per CDX page
+# Requests a minute, one CDX request at a time (the archive allows about 60
+# a minute, averaged over 5 minutes, and blocks an IP that ignores its 429s).
+WAYBACK_CDX_RATE = 20
+WAYBACK_REPLAY_RATE = 60
+WAYBACK_REPLAY_CONCURRENCY = 2
+# After a 429: pause for Retry-After (WAYBACK_BACKOFF seconds without it),
+# twice as long on each 429 in a row, at most WAYBACK_BACKOFF_MAX; a request
+# is given up after WAYBACK_RETRY_TIMES 429s.
+WAYBACK_BACKOFF = 60.0
+WAYBACK_BACKOFF_MAX = 900.0
+WAYBACK_RETRY_TIMES = 5
+
 EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 500,
     "newscrawl.extensions.CrawlSummary": 510,
@@ -107,7 +131,7 @@ COMMANDS_MODULE = "newscrawl.commands"
 HTTPCACHE_ENABLED = os.environ.get("NEWSCRAWL_HTTPCACHE", "") == "1"
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_DIR = "httpcache"
-HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504]
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -12,6 +12,13 @@ Arguments (``-a NAME=VALUE``):
   ``always``; see ``newscrawl.render``.
 * ``skip_known``: ``1`` to skip articles already in MongoDB (a cheap daily
   top-up: only listings and new articles are fetched).
+* ``source``: ``live`` (default) or ``wayback``: take the pages from the
+  Internet Archive's captures instead (see ``newscrawl.wayback``), stored
+  under their old-site URLs with their ``capture_timestamp``.
+* ``from``, ``to``: with ``source=wayback``, only captures made in that
+  period (1 to 14 digits, ``yyyyMMddhhmmss``).
+* ``at``: with ``source=wayback``, the capture closest to that time instead
+  of the newest.
 
 Run with ``-s JOBDIR=DIR`` to make a crawl resumable: stop it with Ctrl-C
 (once) and run the same command again.
@@ -19,7 +26,7 @@ Run with ``-s JOBDIR=DIR`` to make a crawl resumable: stop it with Ctrl-C
 
 import hashlib
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
@@ -27,6 +34,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from newscrawl import wayback
 from newscrawl.extract import extract
 from newscrawl.extract.drupal import main_node
 from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types, meta
@@ -38,6 +46,7 @@ from newscrawl.render import (CHROMIUM_ARGS, MODES, find_chromium, is_launch_fai
 from newscrawl.urls import article_key, clean_url, language_of, should_follow
 
 LANGUAGES = ("en", "fa")
+SOURCES = ("live", "wayback")
 HOME_PATHS = {"en": "/en", "fa": "/"}
 # The link that ends each "Iran in Brief" item.
 MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
@@ -51,7 +60,9 @@ class OldsiteSpider(scrapy.Spider):
     default_base_url = "https://old.iranintl.com"
 
     def __init__(self, base_url=None, languages="en,fa", render=None, skip_known="0",
-                 *args, **kwargs):
+                 source="live", at=None, *args, **kwargs):
+        # ``from`` is a Python keyword: the capture period comes in kwargs.
+        start, end = kwargs.pop("from", None), kwargs.pop("to", None)
         super().__init__(*args, **kwargs)
         self.render = render
         self.skip_known = str(skip_known).lower() in ("1", "true", "yes")
@@ -71,6 +82,19 @@ class OldsiteSpider(scrapy.Spider):
         self.seen = set()  # URLs requested so far
         self.rendered = set()  # pages sent to the browser (each at most once)
         self.browser_broken = False
+        self.source = str(source or "live").strip().lower()
+        if self.source not in SOURCES:
+            raise ValueError(f"source must be live or wayback, got {source!r}")
+        self.start_ts = wayback.timestamp(start, "from")
+        self.end_ts = wayback.timestamp(end, "to")
+        self.at = wayback.timestamp(at, "at")
+        if self.source == "live" and (self.start_ts or self.end_ts or self.at):
+            raise ValueError("from, to and at choose Wayback Machine captures: "
+                             "use them with -a source=wayback")
+        if self.start_ts and self.end_ts and wayback.low(self.start_ts) > wayback.high(self.end_ts):
+            raise ValueError(f"from ({self.start_ts}) is after to ({self.end_ts})")
+        self.site_hosts = None  # wayback: every host name the site had
+        self.captures = None
 
     @property
     def stored(self):
@@ -81,6 +105,8 @@ class OldsiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        if spider.source == "wayback":
+            spider.use_wayback(settings)
         spider.render = (spider.render or settings.get("RENDER", "auto")).strip().lower()
         if spider.render not in MODES:
             raise ValueError(f"render must be one of {', '.join(MODES)}, got {spider.render!r}")
@@ -97,11 +123,35 @@ class OldsiteSpider(scrapy.Spider):
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
+    def use_wayback(self, settings):
+        """Configure a crawl of the Wayback Machine's captures (from_crawler)."""
+        if self.render is not None and str(self.render).strip().lower() != "never":
+            raise ValueError("render cannot be used with source=wayback: an archived page's "
+                             "scripts would load from the live site")
+        self.render = "never"
+        self.cdx_endpoint = settings.get("WAYBACK_CDX_URL") or ""
+        self.replay_base = settings.get("WAYBACK_REPLAY_URL") or ""
+        archive = [urlsplit(url) for url in (self.cdx_endpoint, self.replay_base)]
+        if not all(parts.scheme in ("http", "https") and parts.hostname for parts in archive):
+            raise ValueError("WAYBACK_CDX_URL and WAYBACK_REPLAY_URL must be http(s) URLs")
+        hosts = settings.getdict("WAYBACK_HOSTS") or {self.host: ""}
+        self.queries = wayback.queries(hosts, self.languages, self.start_ts, self.end_ts)
+        self.site_hosts = wayback.site_hosts(hosts, self.host)
+        self.cdx_limit = settings.getint("WAYBACK_CDX_LIMIT", 5000)
+        slots = {**settings.getdict("DOWNLOAD_SLOTS"), **wayback.download_slots(settings)}
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        self.allowed_domains = [self.host, *sorted({p.hostname for p in archive} - {self.host})]
+
     async def start(self):
         if self.skip_known:
             self.known = await known_urls(self.settings)
             self.logger.info("skip_known: %d articles already stored will not be fetched",
                              len(self.known))
+        if self.source == "wayback":
+            self.captures = wayback.Captures(self.state.setdefault("wayback_captures", {}), self.at)
+            for request in self.listing(0):
+                yield request
+            return
         meta = render_meta("always") if self.render == "always" else {}
         for language in self.languages:
             yield scrapy.Request(self.base_url + HOME_PATHS[language], callback=self.parse,
@@ -124,7 +174,9 @@ class OldsiteSpider(scrapy.Spider):
         response = fix_encoding(response)
         kind = page_kind(response)
         stats.inc_value(f"oldsite/pages/{kind}")
-        url = canonical_url(response, self.host) if kind in ("article", "brief") else None
+        url = None
+        if kind in ("article", "brief"):
+            url = canonical_url(response, self.host, self.site_hosts)
         fields = None
         if url is not None and url not in self.stored:
             fields = extract(response)
@@ -148,12 +200,14 @@ class OldsiteSpider(scrapy.Spider):
             yield self.article(response, url, kind, fields)
         elif url is not None:
             stats.inc_value("oldsite/duplicate_pages")
-        yield from self.follow_links(response, kind)
+        if self.source == "live":  # archived pages come from the capture list
+            yield from self.follow_links(response, kind)
 
     def article(self, response, url, kind, fields):
         self.stored.add(url)
         self.crawler.stats.inc_value(f"oldsite/extracted_by/{fields.pop('source', 'none')}")
-        item = ArticleItem(url=url, language=language_of(url), kind=kind)
+        item = ArticleItem(url=url, language=language_of(url), kind=kind, source=self.source,
+                           capture_timestamp=response.meta.get("capture_timestamp"))
         for name in ("title", "summary", "section", "published_raw"):
             item[name] = fields.get(name)
         for name in ("tags", "authors", "image_urls", "captions"):
@@ -195,6 +249,92 @@ class OldsiteSpider(scrapy.Spider):
     def idle(self):
         if self.crawler.stats.get_value("render/failed"):
             raise CloseSpider("render_failed")
+        if self.crawler.stats.get_value("wayback/cdx_failed"):
+            raise CloseSpider("wayback_incomplete")
+
+    # -- the Wayback Machine ---------------------------------------------------
+    def listing(self, index, resume_key=None, page=1):
+        """The CDX request for *page* of query *index*, one at a time; after
+        the last query, the replays of the chosen captures."""
+        if index >= len(self.queries):
+            yield from self.replays()
+            return
+        prefix, start, end = self.queries[index]
+        url = wayback.cdx_url(self.cdx_endpoint, prefix, start, end, self.cdx_limit, resume_key)
+        meta = wayback.meta(wayback.CDX_SLOT, wayback_query=index, wayback_page=page,
+                            wayback_resume=resume_key)
+        yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
+                             meta=meta)
+
+    def parse_listing(self, response):
+        """One page of captures: keep the best of each page, then the next."""
+        index, page = response.meta["wayback_query"], response.meta["wayback_page"]
+        prefix, start, end = self.queries[index]
+        stats = self.crawler.stats
+        try:
+            rows, resume_key = wayback.parse_cdx(response.text)
+        except (ValueError, AttributeError) as exc:
+            self.listing_incomplete(f"page {page} of {prefix} is no CDX answer in JSON ({exc})")
+            yield from self.listing(index + 1)
+            return
+        stats.inc_value("wayback/captures_listed", len(rows))
+        for row in rows:
+            self.offer(row, start, end)
+        if resume_key and resume_key == response.meta.get("wayback_resume"):
+            self.listing_incomplete(f"the CDX server gave the same resume key twice for {prefix}")
+            resume_key = None
+        self.logger.info("Wayback CDX %s page %d: %d captures (%d listed, %d pages to replay); %s",
+                         prefix, page, len(rows), stats.get_value("wayback/captures_listed", 0),
+                         len(self.captures.best),
+                         f"resuming at {unquote_plus(resume_key)!r}" if resume_key else "done")
+        if resume_key:
+            yield from self.listing(index, resume_key, page + 1)
+        else:
+            yield from self.listing(index + 1)
+
+    def listing_failed(self, failure):
+        request = failure.request
+        index, page = request.meta["wayback_query"], request.meta["wayback_page"]
+        self.listing_incomplete(f"page {page} of {self.queries[index][0]} could not be fetched "
+                                f"({failure.getErrorMessage()})")
+        yield from self.listing(index + 1)
+
+    def listing_incomplete(self, reason):
+        self.crawler.stats.inc_value("wayback/cdx_failed")
+        self.logger.error("The Wayback Machine capture list is incomplete: %s; the crawl goes on "
+                          "with what was listed and ends as wayback_incomplete", reason)
+
+    def offer(self, row, start, end):
+        """Consider one CDX row: a page of this crawl, in the period?"""
+        if not wayback.usable(row) or not wayback.within(row["timestamp"], start, end):
+            return
+        url = wayback.on_site(str(row["original"]), self.base_url, self.site_hosts)
+        if url is None or not should_follow(url, self.host, self.languages):
+            return
+        self.captures.offer(article_key(url), row["timestamp"], str(row["original"]))
+
+    def replays(self):
+        best = self.captures.best
+        stats = self.crawler.stats
+        stats.set_value("wayback/urls", len(best))
+        self.logger.info("Wayback Machine: %d captures listed in %d CDX requests; %d pages to replay",
+                         stats.get_value("wayback/captures_listed", 0),
+                         stats.get_value("wayback/cdx_requests", 0), len(best))
+        for key, (ts, original) in sorted(best.items()):
+            if self.known and key in self.known:
+                stats.inc_value("oldsite/skipped_known")
+                continue
+            url = clean_url(wayback.on_site(original, self.base_url, self.site_hosts))
+            meta = wayback.meta(wayback.REPLAY_SLOT, wayback_url=url, capture_timestamp=ts)
+            yield scrapy.Request(wayback.replay_url(self.replay_base, ts, original),
+                                 callback=self.parse_capture, errback=self.failed, meta=meta)
+
+    def parse_capture(self, response):
+        """A replayed capture, parsed like the live page at its old-site URL."""
+        self.crawler.stats.inc_value("wayback/replays")
+        response.meta["capture_timestamp"] = (wayback.replayed_timestamp(response.url)
+                                              or response.meta["capture_timestamp"])
+        yield from self.parse(response.replace(url=response.meta["wayback_url"]))
 
     def follow_links(self, response, kind):
         """Requests for the site's links on this page, each URL once.
@@ -301,11 +441,19 @@ def _looks_like_article(response):
     return len(prose) >= 2
 
 
-def canonical_url(response, host):
-    """The page's ``rel=canonical`` when it points to this site, else its URL."""
+def canonical_url(response, host, aliases=None):
+    """The page's ``rel=canonical`` when it points to this site, else its URL.
+
+    With *aliases* (every host name the site had, for archived pages), a
+    canonical URL on any of them counts, moved onto the page URL's scheme
+    and host."""
     canonical = response.xpath("//link[@rel='canonical']/@href").get()
     if canonical:
         canonical = response.urljoin(canonical.strip())
-        if urlsplit(canonical).hostname == host:
+        parts = urlsplit(canonical)
+        if aliases is None and parts.hostname == host:
             return article_key(canonical)
+        if aliases is not None and parts.hostname in aliases:
+            here = urlsplit(response.url)
+            return article_key(urlunsplit((here.scheme, here.netloc, parts.path, parts.query, "")))
     return article_key(response.url)
