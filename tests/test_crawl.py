@@ -1,7 +1,6 @@
 """End to end: the real ``scrapy crawl oldsite`` against the replica, into a
 real MongoDB-wire server."""
 
-from urllib.parse import quote
 
 import pytest
 
@@ -10,9 +9,6 @@ from tests.replica.site import EXPECTED_DOCS, NOT_STORED_PATHS
 BANNER_MARKERS = ("old site of Iran International", "no longer updated",
                   "سایت قدیمی ایران اینترنشنال")
 
-
-def url_of(replica, path):
-    return replica.base_url + quote(path, safe="/")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +24,7 @@ def test_every_article_and_brief_stored_once(crawled, replica):
     docs = list(db.articles.find())
     urls = [d["url"] for d in docs]
     assert len(urls) == len(set(urls))
-    expected = {url_of(replica, e["path"]) for e in EXPECTED_DOCS}
+    expected = {replica.url(e["path"]) for e in EXPECTED_DOCS}
     assert set(urls) == expected
     assert result.stats["mongo/inserted"] == len(EXPECTED_DOCS)
 
@@ -36,7 +32,7 @@ def test_every_article_and_brief_stored_once(crawled, replica):
 @pytest.mark.parametrize("expected", EXPECTED_DOCS, ids=lambda e: e["path"])
 def test_stored_fields(crawled, replica, expected):
     _, db = crawled
-    doc = db.articles.find_one({"url": url_of(replica, expected["path"])})
+    doc = db.articles.find_one({"url": replica.url(expected["path"])})
     assert doc is not None
     for field in ("language", "kind", "title", "body", "section", "tags", "authors",
                   "published_at", "published_raw"):
@@ -50,7 +46,7 @@ def test_stored_fields(crawled, replica, expected):
 def test_nothing_but_articles_and_briefs(crawled, replica):
     _, db = crawled
     for path in NOT_STORED_PATHS:
-        assert db.articles.count_documents({"url": url_of(replica, path)}) == 0, path
+        assert db.articles.count_documents({"url": replica.url(path)}) == 0, path
     for doc in db.articles.find():
         assert doc["url"].startswith(replica.base_url + "/")
         assert doc["kind"] in ("article", "brief")

@@ -5,7 +5,6 @@ not there (with a password in MONGO_URI that must never show)."""
 import os
 import subprocess
 import sys
-from urllib.parse import quote
 
 import pytest
 
@@ -14,9 +13,6 @@ from tests.replica.site import EXPECTED_DOCS
 
 SECRET = "n0t-In-Logs-7f3a"
 
-
-def url_of(replica, path):
-    return replica.base_url + quote(path, safe="/")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +58,7 @@ def test_each_run_is_summarized_in_crawls(twice, replica):
 
 def test_a_changed_article_gets_version_2_and_a_revision(replica, mongo_db, crawl):
     expected = next(e for e in EXPECTED_DOCS if e["language"] == "en")
-    url = url_of(replica, expected["path"])
+    url = replica.url(expected["path"])
     old_text = expected["body"][:40]
     first = crawl(replica.base_url, mongo_db.name)
     assert first.returncode == 0, first

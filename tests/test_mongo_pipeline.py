@@ -7,7 +7,6 @@ import logging
 import time
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from bson import ObjectId
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler

@@ -15,7 +15,6 @@ import copy
 
 import lxml.html
 
-from .content import utc
 
 TEMPLATE_ARTICLE = "/en/world/iran-forming-new-proxy-forces-increase-attacks-us-iraq"
 TEMPLATE_BRIEF = "/en/brief/tehran-to-lock-waste-containers"

@@ -45,22 +45,21 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 128  # a crawler opens many connections at once
 
 
-class ReplicaServer:
-    def __init__(self, host="127.0.0.1", port=0, verbose=False):
-        self.verbose = verbose
-        self.hits = Counter()
-        self._overrides = {}
-        self._routes = {}
-        self._lock = threading.Lock()
+class ThreadedServer:
+    """An HTTP server on loopback, served from a daemon thread; a context
+    manager. Subclasses give ``_handler_class()`` and call ``_bind()``."""
+
+    name = "test-server"
+
+    def _bind(self, host, port):
         self._httpd = _HTTPServer((host, port), self._handler_class())
         self._thread = None
         host, port = self._httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}"
 
-    # -- public API ---------------------------------------------------------
     def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        name="replica-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name=self.name,
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -78,6 +77,18 @@ class ReplicaServer:
     def __exit__(self, *exc):
         self.stop()
 
+
+class ReplicaServer(ThreadedServer):
+    name = "replica-server"
+    def __init__(self, host="127.0.0.1", port=0, verbose=False):
+        self.verbose = verbose
+        self.hits = Counter()
+        self._overrides = {}
+        self._routes = {}
+        self._lock = threading.Lock()
+        self._bind(host, port)
+
+    # -- public API ---------------------------------------------------------
     def set_override(self, path, html):
         """Serve ``html`` (str) for the unicode ``path`` (any query) from now on."""
         with self._lock:

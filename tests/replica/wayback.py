@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, quote, quote_plus, unquote, urlsplit
 
 from . import site
 from .content import SEED_PATH
-from .server import _HTTPServer
+from .server import ThreadedServer
 
 EARLIER = "Earlier version of this page."
 ALIAS = ("/ايران/قیمت-دلار-به-۲۵-هزار-تومان-رسید", "/ایران/قیمت-دلار-به-۲۵-هزار-تومان-رسید")
@@ -167,7 +167,9 @@ def _new_site_page():
             'never take it for one of its articles, whatever it says.</p></div></body></html>').encode()
 
 
-class FakeWayback:
+class FakeWayback(ThreadedServer):
+    name = "fake-wayback"
+
     def __init__(self, host="127.0.0.1", port=0, throttle=0, retry_after="1", cdx_delay=0.05,
                  replay_delay=0.02, honour_filters=True, down=()):
         self.throttle, self.retry_after = throttle, retry_after
@@ -180,31 +182,9 @@ class FakeWayback:
         self.rows = sorted(CAPTURES, key=lambda c: (c.urlkey, c.timestamp))
         self.by_replay = {(c.timestamp, unquote(c.original)): c for c in CAPTURES}
         self._lock = threading.Lock()
-        self._httpd = _HTTPServer((host, port), self._handler_class())
-        host, port = self._httpd.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
+        self._bind(host, port)
         self.cdx_url = self.base_url + "/cdx/search/cdx"
         self.replay_url = self.base_url + "/web"
-        self._thread = None
-
-    def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-wayback",
-                                        daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        thread, self._thread = self._thread, None
-        if thread:
-            self._httpd.shutdown()
-            thread.join(timeout=5)
-        self._httpd.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
     def settings(self):
         return {"WAYBACK_CDX_URL": self.cdx_url, "WAYBACK_REPLAY_URL": self.replay_url}
