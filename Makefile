@@ -35,3 +35,17 @@ deploy:  ## build the egg and deploy it to the Scrapyd of scrapy.cfg's TARGET (l
 
 lint:  ## offline checks of docker-compose.yml (Compose v2 binary) and the Dockerfile (hadolint)
 	scripts/lint-compose.sh
+
+# Benchmarks (README "Benchmarks", BENCHMARKS.md).
+.PHONY: bench bench-smoke
+BENCH_N ?= 5000
+BENCH_RUNS ?= 3
+
+bench: setup  ## the whole crawl vs bare Scrapy, news-please and 2N on a generated replica; bench/results/ and BENCHMARKS.md
+	@command -v nginx >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(PY) -m bench.run --n $(BENCH_N) --runs $(BENCH_RUNS) --markdown BENCHMARKS.md $(BENCH_ARGS)
+
+bench-smoke: setup  ## the benchmark's CI version: N = 200, one run, no news-please, no profile
+	$(PY) -m bench.run --n 200 --runs 1 --no-peer --no-profile --mongo-docs 100 --results-dir bench/.work/smoke-results

@@ -1,13 +1,15 @@
 """How articles are stored in MongoDB: documents, indexes, the upsert plan and
 the batch writer shared by the pipeline and ``scrapy loadspill``.
 
-One document per canonical URL. A re-crawl of an unchanged article only moves
+One document per canonical URL, which is also its ``_id`` (every write finds
+its document through the primary key; ``url`` keeps its own unique index for
+queries). A re-crawl of an unchanged article only moves
 ``last_seen_at``; a changed one (another ``content_hash``) gets its new
 content, ``updated_at`` and ``version + 1``, and its previous content goes to
 the ``revisions`` collection. ``first_seen_at`` never moves forward.
 
 Every write is idempotent (absolute ``$set`` values, ``$min``/``$max`` dates,
-revisions upserted on ``(url, version)``), so a batch can be replayed after a
+revisions upserted on ``"<url> v<version>"``), so a batch can be replayed after a
 network error or a partial failure without changing the outcome.
 """
 
@@ -138,24 +140,25 @@ def plan(entries, existing):
             # Content goes in $set, not $setOnInsert: for a new document the two
             # are the same, and FerretDB v1 drops null and [] values from
             # $setOnInsert.
-            op = Write({"url": url}, {"$set": doc, **dates,
+            op = Write({"_id": url}, {"$set": doc, **dates,
                                       "$setOnInsert": {"version": 1, "updated_at": seen}}, True)
             outcome = "inserted"
             new = {**doc, "version": 1, "updated_at": seen}
         elif old.get("content_hash") == doc["content_hash"]:
-            op, outcome, new = Write({"url": url}, dates, False), "unchanged", old
+            op, outcome, new = Write({"_id": url}, dates, False), "unchanged", old
         elif seen < (old.get("last_seen_at") or seen):
-            op, outcome, new = Write({"url": url}, dates, False), "stale", old
+            op, outcome, new = Write({"_id": url}, dates, False), "stale", old
         else:
             version = old.get("version") or 1
-            revision = Write({"url": url, "version": version}, {"$set": {
+            revision = Write({"_id": f"{url} v{version}"}, {"$set": {
+                "url": url, "version": version,
                 "content": {f: old.get(f) for f in CONTENT_FIELDS + ("content_hash",)},
                 "first_seen_at": old.get("updated_at") or old.get("first_seen_at"),
                 "last_seen_at": old.get("last_seen_at"),
                 "replaced_at": seen,
             }}, True)
             content = {k: v for k, v in doc.items() if k != "url"}
-            op = Write({"url": url}, {"$set": {**content, "version": version + 1,
+            op = Write({"_id": url}, {"$set": {**content, "version": version + 1,
                                                "updated_at": seen}, **dates}, False)
             outcome = "updated"
             new = {**old, **doc, "version": version + 1, "updated_at": seen}
@@ -234,10 +237,11 @@ class Writer:
         await self.retrying(collection.replace_one, {"_id": doc["_id"]}, doc, upsert=True)
 
     async def _existing(self, urls):
-        found = {}
-        async for doc in self.articles.find({"url": {"$in": urls}}, PLAN_FIELDS):
-            found[doc["url"]] = doc
-        return found
+        # One lookup by _id per url, all at once: FerretDB v1 answers
+        # ``url``/``$in`` filters with a collection scan, ``_id`` from its index.
+        docs = await asyncio.gather(*(self.articles.find_one({"_id": url}, PLAN_FIELDS)
+                                      for url in urls))
+        return {doc["url"]: doc for doc in docs if doc}
 
     async def _apply(self, collection, writes):
         """Apply *writes* in order; returns the ``(index, error)`` of those the

@@ -2,6 +2,7 @@
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -30,6 +31,7 @@ def language_of(url):
     return "en" if path == "/en" or path.startswith("/en/") else "fa"
 
 
+@lru_cache(maxsize=65536)  # the same links stand on every page
 def clean_url(url):
     """The URL to request: no fragment, no tracking parameters, percent-encoding
     and query order normalized. Zero-width characters stay: some Drupal paths
@@ -42,6 +44,7 @@ def clean_url(url):
     return canonicalize_url(url)
 
 
+@lru_cache(maxsize=65536)  # the same links stand on every page
 def article_key(url):
     """The canonical URL an article is stored under: ``clean_url`` without
     any query (``?page=N`` on an article only pages its sidebar block) and
@@ -51,6 +54,7 @@ def article_key(url):
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
 
+@lru_cache(maxsize=65536)  # the same links stand on every page
 def should_follow(url, host, languages):
     """Whether a link is a page of this crawl: same host, a wanted language,
     not a static file or a Drupal system path."""

@@ -133,7 +133,7 @@ def test_plan_orders_duplicates_and_keeps_newer_content():
     steps = storage.plan([storage.Entry(a, t0), storage.Entry(b, t0 + timedelta(hours=1)),
                           storage.Entry(b, t0 + timedelta(hours=2))], {})
     assert [s.outcome for s in steps] == ["inserted", "updated", "unchanged"]
-    assert steps[1].revision.filter == {"url": a["url"], "version": 1}
+    assert steps[1].revision.filter == {"_id": f"{a['url']} v1"}
     stored = {**b, "version": 2, "first_seen_at": t0, "last_seen_at": t0 + timedelta(days=1)}
     (late,) = storage.plan([storage.Entry(a, t0)], {a["url"]: stored})
     assert late.outcome == "stale" and "$set" not in late.op.update
