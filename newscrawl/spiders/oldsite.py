@@ -296,9 +296,12 @@ async def known_urls(settings):
         await client.close()
 
 
+MORE_XPATH = "//a[{}]/@href".format(" or ".join(f"normalize-space(.) = '{label}'"
+                                                for label in MORE_LABELS))
+
+
 def _more_links(response):
-    labels = " or ".join(f"normalize-space(.) = '{label}'" for label in MORE_LABELS)
-    return [href.strip() for href in response.xpath(f"//a[{labels}]/@href").getall()]
+    return [href.strip() for href in response.xpath(MORE_XPATH).getall()]
 
 
 def page_kind(response):
