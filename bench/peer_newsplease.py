@@ -24,13 +24,12 @@ documents of the site it stored (``files`` the JSON files it wrote).
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from bench.process import run_process
 
 BENCH = Path(__file__).resolve().parent
 VENV = BENCH / ".venv-newsplease"
@@ -133,36 +132,16 @@ def crawl(package, venv, work, base_url, timeout, docs, concurrency=16):
     log_path = Path(work) / "newsplease.log"
     command = [str(_python(venv)), str(Path(package) / "single_crawler.py"), str(cfg), str(sites),
                "0", "False", "False"]
-    with open(log_path, "w") as log:
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=work, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        stopped = threading.Event()
-
-        def stop():
-            stopped.set()
-            try:
-                os.killpg(proc.pid, signal.SIGINT)
-                time.sleep(30)
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-        timer = threading.Timer(timeout, stop)
-        timer.daemon = True
-        timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
+    returncode, wall, usage, stopped = run_process(command, log_path, timeout=timeout, cwd=work,
+                                                   graceful=True)
     text = log_path.read_text(errors="replace")
     articles, files = stored_documents(Path(work) / "data", docs)
     elapsed = _stat(text, "elapsed_time_seconds") or wall
     pages = _stat(text, "response_received_count") or 0
     cpu = usage.ru_utime + usage.ru_stime
     return {
-        "returncode": proc.returncode,
-        "stopped_at_timeout": stopped.is_set(),
+        "returncode": returncode,
+        "stopped_at_timeout": stopped,
         "wall_s": round(wall, 2),
         "crawl_s": round(elapsed, 2),
         "pages": int(pages),

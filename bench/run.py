@@ -28,16 +28,13 @@ import json
 import os
 import platform
 import re
-import signal
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import sitegen
+from bench import mongo_bench, process, sitegen
 from bench.servers import FerretDB, Nginx, free_port, load_test, port_free, start_server
 
 BENCH = Path(__file__).resolve().parent
@@ -137,26 +134,9 @@ def scrapy_args(kind, base_url, site_dir, database=None, stats_file=None):
 
 
 def run_process(command, log_path, env, timeout):
-    """Run *command*; returns (returncode, wall seconds, rusage). Its process
-    group is stopped after *timeout* seconds."""
-    with open(log_path, "w") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-
-        def stop():
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-        timer = threading.Timer(timeout, stop)
-        timer.daemon = True
-        timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        return proc.returncode, time.perf_counter() - started, usage
+    """Run *command* from the project root; returns (returncode, wall seconds,
+    rusage). Its process group is stopped after *timeout* seconds."""
+    return process.run_process(command, log_path, env, timeout, cwd=ROOT)[:3]
 
 
 def startup_cpu(work, mongo_uri):
@@ -225,12 +205,7 @@ def paired_ratio(a_runs, b_runs, key):
 
 # ------------------------------------------------------------------ stages
 def drop_database(mongo_uri, name):
-    import pymongo
-    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=10000)
-    try:
-        client.drop_database(name)
-    finally:
-        client.close()
+    mongo_bench.drop(mongo_uri, name)
 
 
 def mongo_server_version(mongo_uri):
@@ -542,7 +517,6 @@ def main(argv=None):
                     broken.append(label)
                 if kind == "full":
                     if key == "full_n" and docs_for_mongo is None and "mongo" in stages:
-                        from bench import mongo_bench
                         docs_for_mongo = mongo_bench.load_documents(mongo_uri, database,
                                                                     min(args.mongo_docs, args.n))
                     drop_database(mongo_uri, database)
@@ -550,7 +524,6 @@ def main(argv=None):
             results["median"][key] = median_of(runs)
 
         if "mongo" in stages:
-            from bench import mongo_bench
             if docs_for_mongo is None:
                 # No full crawl this time: crawl once to get the documents.
                 database = "bench_mongo_source"
