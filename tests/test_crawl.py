@@ -78,7 +78,8 @@ def test_recrawl_changes_nothing_but_last_seen(replica, mongo_db, crawl):
 
 def test_polite_and_on_site(crawled, replica):
     result, _ = crawled
-    assert result.stats.get("robotstxt/request_count", 0) >= 1
+    assert result.stats.get("robotstxt/forbidden", 0) >= 1  # /en/contact, linked on every page
+    assert "/en/contact" not in replica.hits
     assert result.stats.get("downloader/response_status_count/404", 0) >= 1
     assert not any(p.startswith("/en/user") for p in replica.hits)
 

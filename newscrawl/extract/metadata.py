@@ -2,6 +2,7 @@
 
 import json
 import logging
+from functools import lru_cache
 
 logger = logging.getLogger(__name__)
 
@@ -40,30 +41,30 @@ def _types(node):
     return set(kind if isinstance(kind, list) else [kind])
 
 
+@lru_cache(maxsize=32)
+def _jsonld_nodes(scripts):
+    """Every object of the page's JSON-LD scripts (a tuple of their texts),
+    parsed once per page however many callers ask."""
+    nodes = []
+    for script in scripts:
+        try:
+            nodes.extend(_walk(json.loads(script)))
+        except ValueError:
+            logger.debug("Unparsable JSON-LD script skipped")
+    return tuple(nodes)
+
+
+def jsonld_nodes(response):
+    return _jsonld_nodes(tuple(response.xpath('//script[@type="application/ld+json"]/text()').getall()))
+
+
 def jsonld_article(response):
     """The first JSON-LD object typed as an article, or ``{}``."""
-    for script in response.xpath('//script[@type="application/ld+json"]/text()').getall():
-        try:
-            data = json.loads(script)
-        except ValueError:
-            logger.debug("Unparsable JSON-LD on %s", response.url)
-            continue
-        for node in _walk(data):
-            if _types(node) & ARTICLE_TYPES:
-                return node
-    return {}
+    return next((n for n in jsonld_nodes(response) if _types(n) & ARTICLE_TYPES), {})
 
 
 def jsonld_types(response):
-    types = set()
-    for script in response.xpath('//script[@type="application/ld+json"]/text()').getall():
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        for node in _walk(data):
-            types |= _types(node)
-    return types
+    return set().union(*map(_types, jsonld_nodes(response)))
 
 
 def _names(value):
