@@ -1,5 +1,5 @@
 # newscrawl: the commands people run. See README.md.
-.PHONY: setup crawl demo test mongo mongo-stop clean
+.PHONY: setup crawl demo test test-fast mongo mongo-stop clean
 
 PY := .venv/bin/python
 MONGO_DATA ?= data/ferretdb
@@ -16,6 +16,9 @@ demo: setup  ## the whole flow offline: serve the bundled replica, crawl it, sho
 
 test: setup  ## the test suite (FerretDB on a free port unless MONGO_URI is set)
 	$(PY) -m pytest
+
+test-fast:  ## the fast loop: every test that needs no server, browser or Scrapyd (well under a minute)
+	$(PY) -m pytest -q -m "not (db or e2e or browser or deploy or bench)"
 
 mongo:  ## start the embedded FerretDB on 127.0.0.1:$(MONGO_PORT) and leave it running
 	scripts/ferretdb.sh start $(MONGO_DATA) $(MONGO_PORT)

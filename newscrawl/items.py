@@ -9,7 +9,7 @@ import scrapy
 
 class ArticleItem(scrapy.Item):
     url = scrapy.Field()  # canonical absolute URL: the key
-    language = scrapy.Field()  # "en" | "fa"
+    language = scrapy.Field()  # "en" | "fa" | "ar"
     kind = scrapy.Field()  # "article" | "brief"
     title = scrapy.Field()
     body = scrapy.Field()  # plain text, paragraphs separated by one blank line

@@ -25,10 +25,17 @@ SKIP_EXTENSIONS = {
 }
 
 
+# Editions with a path prefix; everything else is the Persian edition at the root.
+EDITION_PREFIXES = (("en", "/en"), ("ar", "/ar"))
+
+
 def language_of(url):
-    """``en`` for paths under ``/en``, ``fa`` for everything else."""
+    """``en`` under ``/en``, ``ar`` under ``/ar``, ``fa`` for everything else."""
     path = urlsplit(url).path
-    return "en" if path == "/en" or path.startswith("/en/") else "fa"
+    for language, prefix in EDITION_PREFIXES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return language
+    return "fa"
 
 
 @lru_cache(maxsize=65536)  # the same links stand on every page

@@ -70,9 +70,10 @@ def moment(ts):
 def queries(hosts, languages, start=None, end=None):
     """The CDX queries of a crawl, ``(url, from, to)``: one prefix query per
     host the site was served from, each host's own last capture date
-    (``WAYBACK_HOSTS``) applied. English alone is the ``/en/`` prefix;
-    anything else needs the whole host."""
-    prefix = "/en/" if tuple(languages) == ("en",) else "/"
+    (``WAYBACK_HOSTS``) applied. English or Arabic alone is its own prefix
+    (``/en/``, ``/ar/``); anything with Persian, at the root, needs the whole host."""
+    languages = tuple(languages)
+    prefix = f"/{languages[0]}/" if len(languages) == 1 and languages[0] in ("en", "ar") else "/"
     found = []
     for host, host_end in hosts.items():
         stop = earliest(end, timestamp(host_end, f"WAYBACK_HOSTS[{host!r}]"))

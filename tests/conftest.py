@@ -24,11 +24,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they need, from the fixtures they use: ``db`` (a
+    MongoDB-wire server) and ``e2e`` (a real crawl or the replica server), so
+    that ``pytest -m "not (db or e2e or browser or deploy)"`` is the fast loop."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "mongo_uri" in names:
+            item.add_marker(pytest.mark.db)
+        if names & {"crawl", "replica"}:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def mongo_uri(tmp_path_factory):
     if os.environ.get("MONGO_URI"):
         yield os.environ["MONGO_URI"]
         return
+    build = subprocess.run([ROOT / "scripts/ferretdb.sh", "build"], capture_output=True, text=True)
+    if build.returncode != 0:
+        reason = (build.stderr.strip().splitlines() or ["no output"])[-1]
+        pytest.skip(f"no MongoDB-wire server: MONGO_URI is not set and FerretDB cannot be built ({reason})")
     data = tmp_path_factory.mktemp("ferretdb")
     port = free_port()
     subprocess.run([ROOT / "scripts/ferretdb.sh", "start", str(data), str(port)], check=True)

@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.bench
+
 ROOT = Path(__file__).resolve().parent.parent
 
 TOP_KEYS = {"date", "command", "config", "machine", "site", "site_2n", "server", "server_check",

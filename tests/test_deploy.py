@@ -26,6 +26,8 @@ import requests
 from tests.conftest import ROOT, free_port
 from tests.replica.site import EXPECTED_DOCS
 
+pytestmark = pytest.mark.deploy
+
 BIN = Path(sys.executable).parent
 USER, PASSWORD = "deployer", "s3cret-for-tests"
 SPIDER = "oldsite"

@@ -6,6 +6,8 @@ from tests.replica import jscorner
 from tests.replica.server import start
 from tests.replica.site import EXPECTED_DOCS
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def js_replica():

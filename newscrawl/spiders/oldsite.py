@@ -7,7 +7,7 @@ Arguments (``-a NAME=VALUE``):
 
 * ``base_url``: origin to crawl (default ``https://old.iranintl.com``), e.g. a
   mirror or the bundled replica at ``http://127.0.0.1:8000``.
-* ``languages``: ``en``, ``fa`` or ``en,fa`` (default).
+* ``languages``: a comma-separated subset of ``en``, ``fa``, ``ar`` (default: all three).
 * ``render``: ``never``, ``auto`` (default: the ``RENDER`` setting) or
   ``always``; see ``newscrawl.render``.
 * ``skip_known``: ``1`` to skip articles already in MongoDB (a cheap daily
@@ -46,9 +46,9 @@ from newscrawl.render import (CHROMIUM_ARGS, MODES, find_chromium, is_launch_fai
 from newscrawl.spiders.wayback import WaybackMixin
 from newscrawl.urls import article_key, clean_url, language_of, should_follow
 
-LANGUAGES = ("en", "fa")
+LANGUAGES = ("en", "fa", "ar")
 SOURCES = ("live", "wayback")
-HOME_PATHS = {"en": "/en", "fa": "/"}
+HOME_PATHS = {"en": "/en", "fa": "/", "ar": "/ar"}
 # The link that ends each "Iran in Brief" item.
 MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
 _NODE_TYPE = re.compile(r"\bnode-type-([\w-]+)")
@@ -60,7 +60,7 @@ class OldsiteSpider(WaybackMixin, scrapy.Spider):
     name = "oldsite"
     default_base_url = "https://old.iranintl.com"
 
-    def __init__(self, base_url=None, languages="en,fa", render=None, skip_known="0",
+    def __init__(self, base_url=None, languages="en,fa,ar", render=None, skip_known="0",
                  source="live", at=None, *args, **kwargs):
         # ``from`` is a Python keyword: the capture period comes in kwargs.
         start, end = kwargs.pop("from", None), kwargs.pop("to", None)
@@ -78,7 +78,8 @@ class OldsiteSpider(WaybackMixin, scrapy.Spider):
         self.languages = tuple(lang.strip() for lang in str(languages).split(",") if lang.strip())
         unknown = set(self.languages) - set(LANGUAGES)
         if unknown or not self.languages:
-            raise ValueError(f"languages must be en, fa or en,fa, got {languages!r}")
+            raise ValueError(f"languages must be a comma-separated subset of {','.join(LANGUAGES)}, "
+                             f"got {languages!r}")
         self.state = {}  # replaced by the JOBDIR state when there is one
         self.seen = set()  # URLs requested so far
         self.rendered = set()  # pages sent to the browser (each at most once)
