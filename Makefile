@@ -40,15 +40,17 @@ lint:  ## offline checks of docker-compose.yml (Compose v2 binary) and the Docke
 	scripts/lint-compose.sh
 
 # Benchmarks (README "Benchmarks", BENCHMARKS.md).
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke bench-deps
 BENCH_N ?= 5000
-BENCH_RUNS ?= 3
+BENCH_RUNS ?= 1
 
-bench: setup  ## the whole crawl vs bare Scrapy, news-please and 2N on a generated replica; bench/results/ and BENCHMARKS.md
-	@command -v nginx >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+bench-deps: setup  # nginx from Debian's packages (as root) and bench/requirements.txt
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
 	  || (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+
+bench: bench-deps  ## the crawl at N = BENCH_N and 2N vs bare Scrapy, WARC, the database stage; bench/results/ and BENCHMARKS.md
 	$(PY) -m bench.run --n $(BENCH_N) --runs $(BENCH_RUNS) --markdown BENCHMARKS.md $(BENCH_ARGS)
 
-bench-smoke: setup  ## the benchmark's CI version: N = 200, one run, no news-please, no profile
-	$(PY) -m bench.run --n 200 --runs 1 --no-peer --no-profile --mongo-docs 100 --results-dir bench/.work/smoke-results
+bench-smoke: bench-deps  ## the benchmark's smoke test: N = 200, one run, small database stage (tests/test_bench_smoke.py)
+	$(PY) -m pytest -q -m bench tests/test_bench_smoke.py

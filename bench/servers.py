@@ -1,10 +1,7 @@
 """Processes the benchmark runs beside the crawl: the static server (nginx,
-or the Python fallback), FerretDB, and the measurement of their CPU time;
-plus a small HTTP load generator that shows the server is not the bottleneck.
+on loopback), FerretDB, and the measurement of their CPU time.
 """
 
-import asyncio
-import itertools
 import os
 import shutil
 import signal
@@ -13,7 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -173,7 +169,7 @@ class Nginx(Server):
         binary = Nginx.available()
         if not binary:
             return None
-        out = subprocess.run([binary, "-v"], capture_output=True, text=True)
+        out = subprocess.run([binary, "-v"], check=False, capture_output=True, text=True)
         return (out.stderr or out.stdout).strip().split("/")[-1]
 
     def start(self):
@@ -185,9 +181,9 @@ class Nginx(Server):
         # site under a private directory (pytest's tmp_path): keep root's.
         user = "user root;\n" if os.geteuid() == 0 else ""
         conf.write_text(NGINX_CONF.format(user=user, work=self.work, servers=servers))
-        log = open(self.work / "nginx.out", "w")
-        proc = subprocess.Popen([self.available(), "-c", str(conf), "-p", str(self.work)],
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.work / "nginx.out", "w") as log:
+            proc = subprocess.Popen([self.available(), "-c", str(conf), "-p", str(self.work)],
+                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(proc)
         try:
             for port in self.sites:
@@ -204,29 +200,12 @@ class Nginx(Server):
         super().stop()
 
 
-class PythonStatic(Server):
-    kind = "python"
-
-    def start(self):
-        self.work.mkdir(parents=True, exist_ok=True)
-        for port, www in self.sites.items():
-            log = open(self.work / f"static-{port}.out", "w")
-            proc = subprocess.Popen([sys.executable, "-m", "bench.static_server", "--root", str(www),
-                                     "--port", str(port)], cwd=ROOT, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
-            self.procs.append(proc)
-            wait_port(port, proc)
-        return self
-
-
-def start_server(kind, sites, work):
-    """Start ``nginx``, ``python`` or ``auto`` (nginx when installed)."""
-    if kind == "auto":
-        kind = "nginx" if Nginx.available() else "python"
-    if kind == "nginx" and not Nginx.available():
-        raise RuntimeError("nginx is not installed (apt-get install nginx), use --server python")
-    cls = Nginx if kind == "nginx" else PythonStatic
-    return cls(sites, work).start()
+def start_server(sites, work):
+    """Start nginx for *sites* (``{port: www}``)."""
+    if not Nginx.available():
+        raise RuntimeError("nginx is not installed: apt-get install nginx "
+                           "(make bench does it when run as root)")
+    return Nginx(sites, work).start()
 
 
 # ------------------------------------------------------------------ FerretDB
@@ -240,7 +219,7 @@ class FerretDB:
     def start(self):
         self.port = free_port()
         subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "start", str(self.work), str(self.port)],
-                       check=True, cwd=ROOT)
+                       check=True, cwd=ROOT, stdout=sys.stderr)
         return f"mongodb://127.0.0.1:{self.port}/"
 
     def pids(self):
@@ -254,66 +233,5 @@ class FerretDB:
         return cpu_seconds(self.pids())
 
     def stop(self):
-        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "stop", str(self.work)], check=False, cwd=ROOT)
-
-
-# ------------------------------------------------------------------ load
-async def _client(host, port, targets, counter, deadline):
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        while time.perf_counter() < deadline:
-            try:
-                target = next(targets)
-            except StopIteration:
-                return
-            writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                         f"User-Agent: bench-load\r\nAccept: text/html\r\n\r\n".encode("latin-1"))
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head.split(b" ", 2)[1])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
-            counter["requests"] += 1
-            counter["bytes"] += length
-            counter["errors"] += status != 200
-    finally:
-        writer.close()
-
-
-async def _load(urls, concurrency, seconds):
-    parts = urlsplit(urls[0])
-    targets = itertools.cycle([u[len(f"{parts.scheme}://{parts.netloc}"):] for u in urls])
-    counter = {"requests": 0, "bytes": 0, "errors": 0}
-    started = time.perf_counter()
-    await asyncio.gather(*(_client(parts.hostname, parts.port, targets, counter, started + seconds)
-                           for _ in range(concurrency)))
-    counter["seconds"] = time.perf_counter() - started
-    return counter
-
-
-def load_test(server, urls, concurrency=16, seconds=5.0):
-    """Fetch *urls* (in order, again and again) over *concurrency* keep-alive
-    connections for *seconds*: the pages/s a Python client gets
-    (a lower bound of what the server can do) and the server's CPU time per
-    page (its own ceiling: one core / that)."""
-    cpu_before = server.cpu_seconds()
-    cpu_client = time.process_time()
-    result = asyncio.run(_load(urls, concurrency, seconds))
-    client_cpu = time.process_time() - cpu_client
-    server_cpu = server.cpu_seconds() - cpu_before
-    pages = max(result["requests"], 1)
-    return {
-        "server": server.kind,
-        "concurrency": concurrency,
-        "requests": result["requests"],
-        "errors": result["errors"],
-        "seconds": round(result["seconds"], 3),
-        "pages_per_s": round(result["requests"] / result["seconds"], 1),
-        "mb_per_s": round(result["bytes"] / result["seconds"] / 1e6, 1),
-        "client_cpu_s": round(client_cpu, 3),
-        "server_cpu_s": round(server_cpu, 3),
-        "server_cpu_ms_per_page": round(1000 * server_cpu / pages, 4),
-        "server_ceiling_pages_per_s": round(pages / server_cpu, 0) if server_cpu > 0 else None,
-    }
+        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "stop", str(self.work)], check=False,
+                       cwd=ROOT, stdout=sys.stderr)

@@ -33,6 +33,7 @@ every page URL (for the server throughput check).
 """
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -47,7 +48,6 @@ from persiantools.jdatetime import JalaliDate
 from tests.replica import content as C
 from tests.replica import site as R
 
-VERSION = 3  # bump when the output changes: cached sites are then regenerated
 PER_PAGE = 10  # teasers per listing page (Drupal's Views default)
 PAGER_QUANTITY = 9  # page links in Drupal 7's pager
 BRIEF_SHARE = 0.10
@@ -406,12 +406,21 @@ def file_for(www, path, page):
     return directory / ("index.html" if page == 0 else f"page-{page}.html")
 
 
+def sources_digest():
+    """A digest of what the pages are made of: this module and the replica's
+    code and templates (a cached site is regenerated when one changes)."""
+    digest = hashlib.sha256()
+    for path in sorted([Path(__file__), *R.TEMPLATES.parent.glob("*.py"), *R.TEMPLATES.iterdir()]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def generate(out, n, origin, seed=8, force=False):
     """Write the site for *n* documents served at *origin* into *out* (reused
-    when a site of the same version, size, seed and origin is there)."""
+    when a site of the same sources, size, seed and origin is there)."""
     out = Path(out)
     manifest_file = out / "manifest.json"
-    key = {"version": VERSION, "n": n, "seed": seed, "origin": origin}
+    key = {"sources": sources_digest(), "n": n, "seed": seed, "origin": origin}
     if not force and manifest_file.exists():
         manifest = json.loads(manifest_file.read_text())
         if {k: manifest.get(k) for k in key} == key:
