@@ -290,16 +290,21 @@ CRAWL_STAGES = {"bare": stage_bare, "full": stage_full, "scale": stage_scale, "w
 
 # ------------------------------------------------------------------ other stages
 def stage_db(b):
-    """The database stage alone: bench/mongo_bench.py at each size."""
+    """The database stage alone (bench/mongo_bench.py): MongoPipeline and
+    ``scrapy loadspill``'s loader at each size, first write and again."""
     from bench import mongo_bench
 
+    log(f"db stage: {', '.join(f'{n:,}' for n in b.args.db_sizes)} documents")
+    cpu = None if os.environ.get("MONGO_URI") else b.mongo.cpu_seconds
     try:
-        return mongo_bench.run(b.mongo_uri, sizes=b.args.db_sizes, work=b.work / "db",
-                               server_cpu=b.mongo.cpu_seconds, log=log)
-    except Exception as exc:  # one broken stage must not lose the others' figures
+        db = mongo_bench.run_db_stage(b.mongo_uri, sizes=tuple(b.args.db_sizes),
+                                      workdir=b.work / "db", mongo_cpu=cpu)
+    except Exception as exc:  # noqa: BLE001 - one broken stage must not lose the others
+        db = {"errors": [f"{type(exc).__name__}: {exc}"[:500]]}
+    if db.get("errors"):
         b.broken.append("db")
-        log(f"db stage: {type(exc).__name__}: {exc}")
-        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        log(f"db stage: {'; '.join(db['errors'])}")
+    return db
 
 
 def stage_profile(b):
@@ -361,8 +366,8 @@ def figures(results):
         "time_2n_vs_n": paired(big, full, "crawl_s"),
         "rss_2n_vs_n": paired(big, full, "peak_rss_mb"),
         "mongo_cpu_2n_vs_n": paired(big, full, "mongo_cpu_s"),
-        "db_growth_first": db.get("growth", {}).get("first"),
-        "db_growth_recrawl": db.get("growth", {}).get("recrawl"),
+        **{f"db_growth_{step}": (db.get("ratio_50k_to_1k") or {}).get(step)
+           for step in DB_STEPS},
     }
     if other:
         on, off = (full, other) if runs.get("nowarc_n") else (other, full)
@@ -393,6 +398,8 @@ def _n(value, digits=1):
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+DB_STEPS = {"first": "first crawl", "recrawl": "re-crawl", "loadspill": "loadspill",
+            "reload": "loadspill again"}
 CRAWL_ROWS = {"bare_n": "bare Scrapy, N", "full_n": "full crawl, N",
               "nowarc_n": "full crawl without WARC, N", "warc_n": "full crawl with WARC, N",
               "full_2n": "full crawl, 2N"}
@@ -420,13 +427,32 @@ def crawl_table(results):
 
 
 def db_table(db):
-    """The database stage: per-document write time at each size."""
-    rows = db.get("rows") or []
-    if not rows:
-        return [f"Database stage: {db.get('error', 'not run')}"] if db else []
-    cols = list(rows[0])
-    return ["| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)] + \
-        ["| " + " | ".join(_n(r.get(c), 2) for c in cols) + " |" for r in rows]
+    """The database stage: write time per document at each size."""
+    steps = db.get("steps") or {}
+    if not steps:
+        return [f"Database stage: {'; '.join(db.get('errors') or ['not run'])}", ""]
+    sizes = db["sizes"]
+    lines = [f"Database stage alone ({db.get('server')}; ms per document, written through "
+             "MongoPipeline into an empty database and again (re-crawl: all unchanged), then "
+             "through `scrapy loadspill`'s loader into another, and again; "
+             "in brackets the server's CPU ms per document):", "",
+             "| documents | " + " | ".join(DB_STEPS.values()) + " |",
+             "| ---: |" + " ---: |" * len(DB_STEPS)]
+    for n in sizes:
+        cells = []
+        for step in DB_STEPS:
+            r = steps.get(step, {}).get(str(n)) or {}
+            cpu = r.get("server_cpu_ms_per_doc")
+            cells.append(_n(r.get("ms_per_doc"), 2) + (f" ({_n(cpu, 2)})" if cpu is not None else ""))
+        lines.append(f"| {n:,} | " + " | ".join(cells) + " |")
+    ratio = db.get("ratio_50k_to_1k") or {}
+    lines.append(f"| {sizes[-1]:,} / {sizes[0]:,} | "
+                 + " | ".join(f"{_n(ratio.get(step), 2)} ×" for step in DB_STEPS) + " |")
+    known = db.get("known_map")
+    if known:
+        lines += ["", f"The pipeline's in-memory map of what is stored: {_n(known.get('mb'))} MB "
+                      f"at {_n(known.get('docs'), 0)} documents."]
+    return lines + [""]
 
 
 def markdown(results):
@@ -451,9 +477,8 @@ def markdown(results):
     if fig.get("warc_overhead_pct") is not None:
         lines += [f"WARC: {_n(fig['warc_overhead_pct'])} % on the full crawl's time, "
                   f"{_n(fig['warc_mb_per_1000_pages'])} MB per 1,000 pages.", ""]
-    db = results.get("db")
-    if db:
-        lines += [db.get("title", "Database stage:"), "", *db_table(db), ""]
+    if results.get("db"):
+        lines += db_table(results["db"])
     lines += ["Targets:", "", "```", *[t["line"] for t in results["targets"]], "```", ""]
     prof = results.get("profile") or {}
     if prof.get("top_self"):
