@@ -46,10 +46,16 @@ def installed(venv=VENV):
     python = _python(venv)
     if not python.exists():
         return None
-    out = subprocess.run([str(python), "-c",
-                          "import os, importlib.metadata as m, newsplease; "
-                          "print(os.path.dirname(newsplease.__file__)); print(m.version('news-please'))"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import os, importlib.metadata as m, newsplease; "
+            "print(os.path.dirname(newsplease.__file__)); print(m.version('news-please'))",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         return None
     directory, version = out.stdout.split()
@@ -64,12 +70,20 @@ def ensure_installed(venv=VENV, log=None):
         return found
     python = _python(venv)
     if not python.exists():
-        base = sys.executable if sys.prefix == sys.base_prefix else \
-            os.path.join(sys.base_prefix, "bin", f"python{sys.version_info.major}.{sys.version_info.minor}")
+        base = (
+            sys.executable
+            if sys.prefix == sys.base_prefix
+            else os.path.join(
+                sys.base_prefix, "bin", f"python{sys.version_info.major}.{sys.version_info.minor}"
+            )
+        )
         subprocess.run([base, "-m", "venv", str(venv)], check=True)
     print(f"bench: installing {PIN} into {venv} (once)", file=sys.stderr, flush=True)
-    out = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", PIN],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", PIN],
+        capture_output=True,
+        text=True,
+    )
     if log is not None:
         Path(log).write_text(out.stdout + out.stderr)
     found = installed(venv)
@@ -89,8 +103,14 @@ def prepare(package, work, base_url, concurrency=16):
         (r"(?m)^default = \w+$", "default = RecursiveCrawler"),
         (r"(?m)^working_path = .*$", f"working_path = {work}/"),
         (r"(?m)^CONCURRENT_REQUESTS=\d+$", f"CONCURRENT_REQUESTS={concurrency}"),
-        (r"(?m)^CONCURRENT_REQUESTS_PER_DOMAIN=\d+$", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"),
-        (r"(?m)^\[Scrapy\]$", "[Scrapy]\nDOWNLOAD_DELAY=0\nAUTOTHROTTLE_ENABLED=False\nTELNETCONSOLE_ENABLED=False"),
+        (
+            r"(?m)^CONCURRENT_REQUESTS_PER_DOMAIN=\d+$",
+            f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
+        ),
+        (
+            r"(?m)^\[Scrapy\]$",
+            "[Scrapy]\nDOWNLOAD_DELAY=0\nAUTOTHROTTLE_ENABLED=False\nTELNETCONSOLE_ENABLED=False",
+        ),
     )
     for pattern, value in replacements:
         text, count = re.subn(pattern, value, text)
@@ -99,8 +119,12 @@ def prepare(package, work, base_url, concurrency=16):
     cfg = work / "config" / "config.cfg"
     cfg.write_text(text, encoding="utf-8")
     sites = work / "config" / "sitelist.hjson"
-    sites.write_text(json.dumps({"base_urls": [{"url": base_url.rstrip("/") + "/",
-                                                "crawler": "RecursiveCrawler"}]}, indent=2))
+    sites.write_text(
+        json.dumps(
+            {"base_urls": [{"url": base_url.rstrip("/") + "/", "crawler": "RecursiveCrawler"}]},
+            indent=2,
+        )
+    )
     return cfg, sites
 
 
@@ -130,10 +154,18 @@ def crawl(package, venv, work, base_url, timeout, docs, concurrency=16):
     what it did until then."""
     cfg, sites = prepare(package, work, base_url, concurrency)
     log_path = Path(work) / "newsplease.log"
-    command = [str(_python(venv)), str(Path(package) / "single_crawler.py"), str(cfg), str(sites),
-               "0", "False", "False"]
-    returncode, wall, usage, stopped = run_process(command, log_path, timeout=timeout, cwd=work,
-                                                   graceful=True)
+    command = [
+        str(_python(venv)),
+        str(Path(package) / "single_crawler.py"),
+        str(cfg),
+        str(sites),
+        "0",
+        "False",
+        "False",
+    ]
+    returncode, wall, usage, stopped = run_process(
+        command, log_path, timeout=timeout, cwd=work, graceful=True
+    )
     text = log_path.read_text(errors="replace")
     articles, files = stored_documents(Path(work) / "data", docs)
     elapsed = _stat(text, "elapsed_time_seconds") or wall

@@ -24,8 +24,11 @@ def flat(session, mode, top=TOP, where=""):
 
     text = ConsoleRenderer(flat=True, flat_time=mode, time="percent_of_total").render(session)
     rows = [LINE.match(line) for line in text.splitlines()]
-    return [{"pct": float(m[1]), "s": round(float(m[1]) * session.duration / 100, 3),
-             "function": m[2]} for m in rows if m and where in m[2]][:top]
+    return [
+        {"pct": float(m[1]), "s": round(float(m[1]) * session.duration / 100, 3), "function": m[2]}
+        for m in rows
+        if m and where in m[2]
+    ][:top]
 
 
 def main(argv=None):
@@ -45,9 +48,12 @@ def main(argv=None):
         session = profiler.stop()
         with open(prefix + ".html", "w", encoding="utf-8") as f:
             f.write(profiler.output_html())
-        summary = {"duration_s": round(session.duration, 3), "cpu_s": round(session.cpu_time, 3),
-                   "top_self": flat(session, "self"),
-                   "top_total": flat(session, "total", where="newscrawl/")}
+        summary = {
+            "duration_s": round(session.duration, 3),
+            "cpu_s": round(session.cpu_time, 3),
+            "top_self": flat(session, "self"),
+            "top_total": flat(session, "total", where="newscrawl/"),
+        }
         with open(prefix + ".json", "w", encoding="utf-8") as f:
             json.dump(summary, f, indent=2)
     sys.exit(code)

@@ -175,22 +175,29 @@ class Nginx(Server):
     def start(self):
         self.work.mkdir(parents=True, exist_ok=True)
         (self.work / "tmp").mkdir(exist_ok=True)
-        servers = "".join(NGINX_SERVER.format(port=port, www=www) for port, www in self.sites.items())
+        servers = "".join(
+            NGINX_SERVER.format(port=port, www=www) for port, www in self.sites.items()
+        )
         conf = self.work / "nginx.conf"
         # As root, nginx's workers would run as nobody, who cannot read a
         # site under a private directory (pytest's tmp_path): keep root's.
         user = "user root;\n" if os.geteuid() == 0 else ""
         conf.write_text(NGINX_CONF.format(user=user, work=self.work, servers=servers))
         with open(self.work / "nginx.out", "w") as log:
-            proc = subprocess.Popen([self.available(), "-c", str(conf), "-p", str(self.work)],
-                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                [self.available(), "-c", str(conf), "-p", str(self.work)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.procs.append(proc)
         try:
             for port in self.sites:
                 wait_port(port, proc)
-        except RuntimeError:
+        except RuntimeError as exc:
             self.stop()
-            raise RuntimeError("nginx did not start: " + (self.work / "nginx.out").read_text()[-2000:])
+            out = (self.work / "nginx.out").read_text()[-2000:]
+            raise RuntimeError(f"nginx did not start: {out}") from exc
         return self
 
     def stop(self):
@@ -203,8 +210,9 @@ class Nginx(Server):
 def start_server(sites, work):
     """Start nginx for *sites* (``{port: www}``)."""
     if not Nginx.available():
-        raise RuntimeError("nginx is not installed: apt-get install nginx "
-                           "(make bench does it when run as root)")
+        raise RuntimeError(
+            "nginx is not installed: apt-get install nginx (make bench does it when run as root)"
+        )
     return Nginx(sites, work).start()
 
 
@@ -218,8 +226,12 @@ class FerretDB:
 
     def start(self):
         self.port = free_port()
-        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "start", str(self.work), str(self.port)],
-                       check=True, cwd=ROOT, stdout=sys.stderr)
+        subprocess.run(
+            [str(ROOT / "scripts/ferretdb.sh"), "start", str(self.work), str(self.port)],
+            check=True,
+            cwd=ROOT,
+            stdout=sys.stderr,
+        )
         return f"mongodb://127.0.0.1:{self.port}/"
 
     def pids(self):
@@ -233,5 +245,9 @@ class FerretDB:
         return cpu_seconds(self.pids())
 
     def stop(self):
-        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "stop", str(self.work)], check=False,
-                       cwd=ROOT, stdout=sys.stderr)
+        subprocess.run(
+            [str(ROOT / "scripts/ferretdb.sh"), "stop", str(self.work)],
+            check=False,
+            cwd=ROOT,
+            stdout=sys.stderr,
+        )

@@ -58,24 +58,88 @@ HOME_TEASERS = 20
 MIN_KB, MAX_KB = 30, 80
 
 SECTIONS = {
-    "en": (("/en/world", "World"), ("/en/iran", "Iran"), ("/en/politics", "Politics"),
-           ("/en/economy", "Economy"), ("/en/society", "Society"), ("/en/sport", "Sport")),
-    "fa": (("/سیاست", "سیاست"), ("/ایران", "ایران"), ("/جهان", "جهان"),
-           ("/اقتصاد", "اقتصاد"), ("/جامعه", "جامعه"), ("/ورزش", "ورزش")),
+    "en": (
+        ("/en/world", "World"),
+        ("/en/iran", "Iran"),
+        ("/en/politics", "Politics"),
+        ("/en/economy", "Economy"),
+        ("/en/society", "Society"),
+        ("/en/sport", "Sport"),
+    ),
+    "fa": (
+        ("/سیاست", "سیاست"),
+        ("/ایران", "ایران"),
+        ("/جهان", "جهان"),
+        ("/اقتصاد", "اقتصاد"),
+        ("/جامعه", "جامعه"),
+        ("/ورزش", "ورزش"),
+    ),
 }
 BRIEF_PREFIX = {"en": "/en/brief", "fa": "/brief"}
-RESERVED = {"/en", "/", "/en/brief", "/brief", "/en/contact", "/en/user", "/user", "/en/search",
-            "/search", "/sites", "/en/sites"}
-AUTHORS = {"en": ("Kian Rahimi", "Nadia Farahani", "Daniel Harper", "Maryam Sinaiee",
-                  "Arash Alaei", "Sarah Collins"),
-           "fa": ("سارا احمدی", "مریم رضایی", "علی نوری", "بهروز کریمی", "نسرین طاهری")}
-JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان",
-                 "آذر", "دی", "بهمن", "اسفند")
+RESERVED = {
+    "/en",
+    "/",
+    "/en/brief",
+    "/brief",
+    "/en/contact",
+    "/en/user",
+    "/user",
+    "/en/search",
+    "/search",
+    "/sites",
+    "/en/sites",
+}
+AUTHORS = {
+    "en": (
+        "Kian Rahimi",
+        "Nadia Farahani",
+        "Daniel Harper",
+        "Maryam Sinaiee",
+        "Arash Alaei",
+        "Sarah Collins",
+    ),
+    "fa": ("سارا احمدی", "مریم رضایی", "علی نوری", "بهروز کریمی", "نسرین طاهری"),
+}
+JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-MODULES = ("views", "ctools", "panels", "field_group", "ds", "jquery_update", "date", "colorbox",
-           "extlinks", "google_analytics", "metatag", "pathauto", "token", "i18n", "locale",
-           "admin_menu", "entity", "libraries", "media", "file_entity", "wysiwyg", "xmlsitemap")
+MODULES = (
+    "views",
+    "ctools",
+    "panels",
+    "field_group",
+    "ds",
+    "jquery_update",
+    "date",
+    "colorbox",
+    "extlinks",
+    "google_analytics",
+    "metatag",
+    "pathauto",
+    "token",
+    "i18n",
+    "locale",
+    "admin_menu",
+    "entity",
+    "libraries",
+    "media",
+    "file_entity",
+    "wysiwyg",
+    "xmlsitemap",
+)
 
 
 # ------------------------------------------------------------------ text
@@ -143,7 +207,9 @@ def _date_texts(rng, lang, when, kind):
             text = f"{when:%A}, {when:%m/%d/%Y - %H:%M}"
         else:
             text = f"{when:%b} {when.day}, {when.year}"
-        meta = f"{when:%Y-%m-%dT%H:%M:00}+04:30" if kind == "article" and rng.random() < 0.7 else None
+        meta = (
+            f"{when:%Y-%m-%dT%H:%M:00}+04:30" if kind == "article" and rng.random() < 0.7 else None
+        )
         return text, meta, "date-display-single"
     j = JalaliDate.to_jalali(when.date())
     style = rng.random()
@@ -177,27 +243,60 @@ class Site:
             start = datetime(2022, 12, 31, 22, 0)
             for i in range(count):
                 nid += 1
-                kind = "brief" if i % 10 == 9 and len(self.briefs[lang]) < n_briefs or \
-                    n_articles <= len(self.articles[lang]) else "article"
+                kind = (
+                    "brief"
+                    if i % 10 == 9
+                    and len(self.briefs[lang]) < n_briefs
+                    or n_articles <= len(self.articles[lang])
+                    else "article"
+                )
                 when = start - timedelta(minutes=37 * i + rng.randint(0, 30))
                 title = _title(rng, lang)
-                paras = tuple(_paragraph(rng, lang) for _ in range(
-                    rng.randint(2, 3) if kind == "brief" else rng.randint(4, 14)))
+                paras = tuple(
+                    _paragraph(rng, lang)
+                    for _ in range(rng.randint(2, 3) if kind == "brief" else rng.randint(4, 14))
+                )
                 date_text, date_meta, date_class = _date_texts(rng, lang, when, kind)
                 if kind == "brief":
                     path = f"{BRIEF_PREFIX[lang]}/{_slug(title, nid)}"
-                    doc = C.Doc(path, lang, "brief", nid, title, paras, date_text, None,
-                                date_class=date_class)
+                    doc = C.Doc(
+                        path,
+                        lang,
+                        "brief",
+                        nid,
+                        title,
+                        paras,
+                        date_text,
+                        None,
+                        date_class=date_class,
+                    )
                     self.briefs[lang].append(doc)
                 else:
                     sec_path, sec_name = SECTIONS[lang][rng.randrange(len(SECTIONS[lang]))]
                     path = f"{sec_path}/{_slug(title, nid)}"
-                    images = tuple((f"photo-{nid}-{k}.jpg", _sentence(rng, lang) if rng.random() < 0.6 else None)
-                                   for k in range(rng.choice((0, 1, 1, 1, 2))))
-                    doc = C.Doc(path, lang, "article", nid, title, paras, date_text, None, date_meta,
-                                sec_name, tuple(rng.sample(self.tags[lang], rng.randint(2, 4))),
-                                tuple(rng.sample(AUTHORS[lang], rng.choice((0, 0, 1, 1, 2)))),
-                                images, date_class=date_class)
+                    images = tuple(
+                        (
+                            f"photo-{nid}-{k}.jpg",
+                            _sentence(rng, lang) if rng.random() < 0.6 else None,
+                        )
+                        for k in range(rng.choice((0, 1, 1, 1, 2)))
+                    )
+                    doc = C.Doc(
+                        path,
+                        lang,
+                        "article",
+                        nid,
+                        title,
+                        paras,
+                        date_text,
+                        None,
+                        date_meta,
+                        sec_name,
+                        tuple(rng.sample(self.tags[lang], rng.randint(2, 4))),
+                        tuple(rng.sample(AUTHORS[lang], rng.choice((0, 0, 1, 1, 2)))),
+                        images,
+                        date_class=date_class,
+                    )
                     self.section_of[path] = (sec_path, sec_name)
                     self.articles[lang].append(doc)
                 self.docs[lang].append(doc)
@@ -209,8 +308,14 @@ class Site:
             words = rng.sample(VOCAB[lang], 2 if lang == "en" or rng.random() < 0.5 else 1)
             tag = " ".join(w[:1].upper() + w[1:] if lang == "en" else w for w in words)
             path = R.tag_path(lang, tag)
-            if path in seen or path in RESERVED or any(path == s for s, _ in SECTIONS[lang]) \
-                    or "/" in tag or "?" in tag or "#" in tag:
+            if (
+                path in seen
+                or path in RESERVED
+                or any(path == s for s, _ in SECTIONS[lang])
+                or "/" in tag
+                or "?" in tag
+                or "#" in tag
+            ):
                 continue
             seen.add(path)
             tags.append(tag)
@@ -226,25 +331,36 @@ def windowed_pager(path, page, total, kind):
     core = kind == "core"
     first = max(0, min(page - PAGER_QUANTITY // 2, total - PAGER_QUANTITY))
     last = min(total, first + PAGER_QUANTITY)
-    li = lambda cls, inner: f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
-    a = lambda n, label: f'<a title="Go to page {n + 1}" href="{R.page_href(path, n)}">{label}</a>'
+
+    def li(cls, inner):
+        return f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
+
+    def a(n, label):
+        return f'<a title="Go to page {n + 1}" href="{R.page_href(path, n)}">{label}</a>'
+
     ellipsis = li("pager-ellipsis", "…") if core else li("disabled", "<span>…</span>")
     items = []
     if page > 0:
-        items += [li("pager-first", a(0, "« first")),
-                  li("pager-previous" if core else "prev", a(page - 1, "‹ previous"))]
+        items += [
+            li("pager-first", a(0, "« first")),
+            li("pager-previous" if core else "prev", a(page - 1, "‹ previous")),
+        ]
     if first > 0:
         items.append(ellipsis)
     for n in range(first, last):
         if n == page:
-            items.append(li("pager-current", str(n + 1)) if core else li("active", f"<span>{n + 1}</span>"))
+            items.append(
+                li("pager-current", str(n + 1)) if core else li("active", f"<span>{n + 1}</span>")
+            )
         else:
             items.append(li("pager-item" if core else "", a(n, str(n + 1))))
     if last < total:
         items.append(ellipsis)
     if page < total - 1:
-        items += [li("pager-next" if core else "next", a(page + 1, "next ›")),
-                  li("pager-last", a(total - 1, "last »"))]
+        items += [
+            li("pager-next" if core else "next", a(page + 1, "next ›")),
+            li("pager-last", a(total - 1, "last »")),
+        ]
     if core:
         return R.tpl("pager", wrapper="item-list", ul_class="pager", items="".join(items))
     return R.tpl("pager", wrapper="text-center", ul_class="pagination", items="".join(items))
@@ -252,18 +368,31 @@ def windowed_pager(path, page, total, kind):
 
 def brief_block(ctx, lang, briefs):
     more = R.LANG[lang]["more"]
-    rows = [f'<div class="views-field views-field-body"><div class="field-content">'
-            f'<p>{R.raw(d.paras[0])}{R.link(d.path, more)}</p></div></div>' for d in briefs]
+    rows = [
+        f'<div class="views-field views-field-body"><div class="field-content">'
+        f"<p>{R.raw(d.paras[0])}{R.link(d.path, more)}</p></div></div>"
+        for d in briefs
+    ]
     content = R.view("iran-in-brief", "block", rows, ctx, R.BRIEF_BLOCK_PAGES, "core", lang)
-    return R.tpl("block", id="views-iran-in-brief-block", module="views",
-                 title=R.LANG[lang]["brief_title"], content=content)
+    return R.tpl(
+        "block",
+        id="views-iran-in-brief-block",
+        module="views",
+        title=R.LANG[lang]["brief_title"],
+        content=content,
+    )
 
 
 def most_read_block(lang, docs):
     items = "".join(f'<li class="leaf">{R.link(d.path, R.raw(d.title))}</li>' for d in docs)
     title = "Most read" if lang == "en" else "پربازدیدترین‌ها"
-    return R.tpl("block", id="views-most-read-block", module="views", title=title,
-                 content=f'<div class="item-list"><ul class="most-read">{items}</ul></div>')
+    return R.tpl(
+        "block",
+        id="views-most-read-block",
+        module="views",
+        title=title,
+        content=f'<div class="item-list"><ul class="most-read">{items}</ul></div>',
+    )
 
 
 def topics_block(site, lang):
@@ -271,20 +400,39 @@ def topics_block(site, lang):
     links += [(R.tag_path(lang, t), t) for t in site.tags[lang][:MENU_TAGS]]
     items = "".join(f'<li class="leaf">{R.link(p, name)}</li>' for p, name in links)
     title = "Topics" if lang == "en" else "موضوع‌ها"
-    return R.tpl("block", id="block-menu-topics", module="menu", title=title,
-                 content=f'<ul class="menu nav">{items}</ul>')
+    return R.tpl(
+        "block",
+        id="block-menu-topics",
+        module="menu",
+        title=title,
+        content=f'<ul class="menu nav">{items}</ul>',
+    )
 
 
 def teaser(site, doc):
     sec = site.section_of.get(doc.path)
-    image = R.field("field-image", [R.link(doc.path, f'<img src="{R.image_src(doc.images[0][0], "large_teaser")}" alt="">')],
-                    "image") if doc.images else ""
+    image = (
+        R.field(
+            "field-image",
+            [
+                R.link(
+                    doc.path, f'<img src="{R.image_src(doc.images[0][0], "large_teaser")}" alt="">'
+                )
+            ],
+            "image",
+        )
+        if doc.images
+        else ""
+    )
     return R.tpl(
-        "teaser", href=R.href(doc.path), image=image,
+        "teaser",
+        href=R.href(doc.path),
+        image=image,
         title=R.field("title", [f"<h1>{R.link(doc.path, R.raw(doc.title))}</h1>"], "ds"),
         section=R.field("field-section", [R.link(*sec)], "taxonomy-term-reference") if sec else "",
         summary=R.field("body", [f"<p>{R.raw(doc.paras[0])}</p>"], "text-with-summary"),
-        tags=R.tags_field(doc), date=doc.date_text,
+        tags=R.tags_field(doc),
+        date=doc.date_text,
     )
 
 
@@ -293,10 +441,16 @@ SETTINGS_MARK = "<!--drupal-settings-->"
 
 
 def assets(origin, rng):
-    css = "\n".join(f'  <link type="text/css" rel="stylesheet" href="{origin}/sites/default/files/css/'
-                    f'css_{rng.getrandbits(128):032x}.css" media="all">' for _ in range(8))
-    js = "\n".join(f'  <script src="{origin}/sites/default/files/js/js_{rng.getrandbits(128):032x}.js">'
-                   f'</script>' for _ in range(6))
+    css = "\n".join(
+        f'  <link type="text/css" rel="stylesheet" href="{origin}/sites/default/files/css/'
+        f'css_{rng.getrandbits(128):032x}.css" media="all">'
+        for _ in range(8)
+    )
+    js = "\n".join(
+        f'  <script src="{origin}/sites/default/files/js/js_{rng.getrandbits(128):032x}.js">'
+        f"</script>"
+        for _ in range(6)
+    )
     return f"{css}\n{js}\n  {SETTINGS_MARK}"
 
 
@@ -311,12 +465,20 @@ def drupal_settings(rng, size, lang):
         total += len(name) + 6
     js = {k: v for k, v in entries.items() if k.endswith(".js")}
     css = {k: v for k, v in entries.items() if k.endswith(".css")}
-    data = {"basePath": "/", "pathPrefix": "en/" if lang == "en" else "",
-            "ajaxPageState": {"theme": "iranintl", "theme_token": f"{rng.getrandbits(160):040x}",
-                              "js": js, "css": css},
-            "views": {"ajax_path": "/views/ajax"}, "urlIsAjaxTrusted": {"/views/ajax": True}}
+    data = {
+        "basePath": "/",
+        "pathPrefix": "en/" if lang == "en" else "",
+        "ajaxPageState": {
+            "theme": "iranintl",
+            "theme_token": f"{rng.getrandbits(160):040x}",
+            "js": js,
+            "css": css,
+        },
+        "views": {"ajax_path": "/views/ajax"},
+        "urlIsAjaxTrusted": {"/views/ajax": True},
+    }
     text = json.dumps(data, separators=(",", ":")).replace("/", "\\/")
-    return f'<script>jQuery.extend(Drupal.settings, {text});</script>'
+    return f"<script>jQuery.extend(Drupal.settings, {text});</script>"
 
 
 def finish(html, rng, lang):
@@ -340,17 +502,36 @@ def doc_page(site, doc, ctx, index):
         R.tags_field(doc),
         R.share(ctx, lang),
     ]
-    main = R.tpl("node", title=R.raw(doc.title), nid=doc.nid, type=doc.kind, about=R.href(doc.path),
-                 fields="\n".join(f for f in fields if f))
-    classes = R.body_classes("one-sidebar", "sidebar-second", "page-node", f"page-node-{doc.nid}",
-                             f"node-type-{doc.kind}", f"i18n-{lang}")
+    main = R.tpl(
+        "node",
+        title=R.raw(doc.title),
+        nid=doc.nid,
+        type=doc.kind,
+        about=R.href(doc.path),
+        fields="\n".join(f for f in fields if f),
+    )
+    classes = R.body_classes(
+        "one-sidebar",
+        "sidebar-second",
+        "page-node",
+        f"page-node-{doc.nid}",
+        f"node-type-{doc.kind}",
+        f"i18n-{lang}",
+    )
     briefs = site.briefs[lang]
-    window = [briefs[(index * BLOCK_BRIEFS + k) % len(briefs)]
-              for k in range(min(BLOCK_BRIEFS, len(briefs)))] if briefs else []
+    window = (
+        [
+            briefs[(index * BLOCK_BRIEFS + k) % len(briefs)]
+            for k in range(min(BLOCK_BRIEFS, len(briefs)))
+        ]
+        if briefs
+        else []
+    )
     pool = site.articles[lang]
     read = [pool[rng.randrange(len(pool))] for _ in range(min(MOST_READ, len(pool)))]
-    sidebar = "\n".join((brief_block(ctx, lang, window), most_read_block(lang, read),
-                         topics_block(site, lang)))
+    sidebar = "\n".join(
+        (brief_block(ctx, lang, window), most_read_block(lang, read), topics_block(site, lang))
+    )
     head = R.doc_meta(ctx, doc) + "\n" + assets(ctx.origin, rng)
     html = R.skeleton(ctx, lang, R.clean(doc.title), classes, main, head, sidebar)
     return finish(html, rng, lang)
@@ -360,8 +541,14 @@ def listing_page(site, ctx, lang, heading, docs, total, view_name, display, page
     rng = random.Random(f"{site.seed}:{ctx.path}?{ctx.page}")
     rows = [teaser(site, d) for d in docs]
     content = f'<div class="view-content">\n{R.views_rows(rows)}\n</div>'
-    view = R.tpl("view", name=view_name, display=display, domid=R.itok(ctx.path + view_name),
-                 content=content, pager=windowed_pager(ctx.path, ctx.page, total, pager_kind))
+    view = R.tpl(
+        "view",
+        name=view_name,
+        display=display,
+        domid=R.itok(ctx.path + view_name),
+        content=content,
+        pager=windowed_pager(ctx.path, ctx.page, total, pager_kind),
+    )
     main = (f'<h1 class="page-header">{heading}</h1>\n' if heading else "") + view
     title = heading or R.LANG[lang]["site"]
     head = R.drupal_head(ctx, title, title) + "\n" + assets(ctx.origin, rng)
@@ -370,7 +557,7 @@ def listing_page(site, ctx, lang, heading, docs, total, view_name, display, page
 
 
 def _chunks(docs, size=PER_PAGE):
-    return [docs[i:i + size] for i in range(0, len(docs), size)] or [[]]
+    return [docs[i : i + size] for i in range(0, len(docs), size)] or [[]]
 
 
 def pages(site, origin):
@@ -380,24 +567,64 @@ def pages(site, origin):
             yield doc.path, 0, doc_page(site, doc, R.Ctx(origin, doc.path, 0), index)
         home = R.LANG[lang]["home"]
         classes = R.body_classes("page-home", f"i18n-{lang}", front=True)
-        yield home, 0, listing_page(site, R.Ctx(origin, home, 0), lang, "",
-                                    site.articles[lang][:HOME_TEASERS], 1, "articles", "page_home",
-                                    "core", classes)
+        yield (
+            home,
+            0,
+            listing_page(
+                site,
+                R.Ctx(origin, home, 0),
+                lang,
+                "",
+                site.articles[lang][:HOME_TEASERS],
+                1,
+                "articles",
+                "page_home",
+                "core",
+                classes,
+            ),
+        )
         for k, (sec_path, sec_name) in enumerate(SECTIONS[lang]):
             docs = [d for d in site.articles[lang] if site.section_of[d.path][0] == sec_path]
             chunks = _chunks(docs)
             classes = R.body_classes("page-taxonomy-term", "page-section", f"i18n-{lang}")
             for page, chunk in enumerate(chunks):
-                yield sec_path, page, listing_page(
-                    site, R.Ctx(origin, sec_path, page), lang, sec_name, chunk, len(chunks),
-                    "articles", "page_section", "pagination" if k % 2 == 0 else "core", classes)
+                yield (
+                    sec_path,
+                    page,
+                    listing_page(
+                        site,
+                        R.Ctx(origin, sec_path, page),
+                        lang,
+                        sec_name,
+                        chunk,
+                        len(chunks),
+                        "articles",
+                        "page_section",
+                        "pagination" if k % 2 == 0 else "core",
+                        classes,
+                    ),
+                )
         for tag in site.tags[lang]:
             path = R.tag_path(lang, tag)
             chunks = _chunks([d for d in site.articles[lang] if tag in d.tags])
             classes = R.body_classes("page-taxonomy-term", f"i18n-{lang}")
             for page, chunk in enumerate(chunks):
-                yield path, page, listing_page(site, R.Ctx(origin, path, page), lang, tag, chunk,
-                                               len(chunks), "taxonomy-term", "page", "core", classes)
+                yield (
+                    path,
+                    page,
+                    listing_page(
+                        site,
+                        R.Ctx(origin, path, page),
+                        lang,
+                        tag,
+                        chunk,
+                        len(chunks),
+                        "taxonomy-term",
+                        "page",
+                        "core",
+                        classes,
+                    ),
+                )
     yield R.CONTACT["path"], 0, R.contact_page(R.Ctx(origin, R.CONTACT["path"], 0))
 
 
@@ -460,8 +687,11 @@ def generate(out, n, origin, seed=8, force=False):
         # document (the brief block's pager) and robots.txt
         "expected_requests": len(urls) + 1,
         "bytes": sum(sizes),
-        "page_kb": {"min": round(min(sizes) / 1024, 1), "median": round(statistics.median(sizes) / 1024, 1),
-                    "max": round(max(sizes) / 1024, 1)},
+        "page_kb": {
+            "min": round(min(sizes) / 1024, 1),
+            "median": round(statistics.median(sizes) / 1024, 1),
+            "max": round(max(sizes) / 1024, 1),
+        },
         "generated_s": round(time.perf_counter() - started, 2),
         "www": str(www),
     }
@@ -478,8 +708,13 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)
-    print(json.dumps(generate(args.out, args.n, args.origin, args.seed, args.force), indent=2,
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            generate(args.out, args.n, args.origin, args.seed, args.force),
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -19,29 +19,62 @@ import pytest
 
 from bench.servers import Nginx
 
-pytestmark = [pytest.mark.bench,
-              pytest.mark.skipif(not Nginx.available(), reason="nginx is not installed "
-                                 "(make bench-smoke installs it when run as root)")]
+pytestmark = [
+    pytest.mark.bench,
+    pytest.mark.skipif(
+        not Nginx.available(),
+        reason="nginx is not installed (make bench-smoke installs it when run as root)",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 CRAWLS = ("bare_n", "full_n", "full_2n")
-METRICS = {"crawl_s", "requests", "stored", "requests_per_doc", "cpu_s", "peak_rss_mb",
-           "server_cpu_s", "mongo_cpu_s"}
-FIGURES = {"requests_per_doc", "full_vs_bare_time", "time_2n_vs_n", "rss_2n_vs_n",
-           "db_growth_first", "db_growth_recrawl"}
+METRICS = {
+    "crawl_s",
+    "requests",
+    "stored",
+    "requests_per_doc",
+    "cpu_s",
+    "peak_rss_mb",
+    "server_cpu_s",
+    "mongo_cpu_s",
+}
+FIGURES = {
+    "requests_per_doc",
+    "full_vs_bare_time",
+    "time_2n_vs_n",
+    "rss_2n_vs_n",
+    "db_growth_first",
+    "db_growth_recrawl",
+}
 
 
 def bench(*args, mongo_uri):
-    return subprocess.run([sys.executable, "-m", "bench.run", *args], cwd=ROOT,
-                          env={**os.environ, "MONGO_URI": mongo_uri},
-                          capture_output=True, text=True, timeout=1200)
+    return subprocess.run(
+        [sys.executable, "-m", "bench.run", *args],
+        cwd=ROOT,
+        env={**os.environ, "MONGO_URI": mongo_uri},
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
 
 
 def test_benchmark_smoke(mongo_uri, tmp_path):
     results = tmp_path / "results"
-    proc = bench("--n", "200", "--stages", "bare,full,scale,warc,db", "--db-sizes", "100,300",
-                 "--work", str(tmp_path / "work"), "--results-dir", str(results),
-                 mongo_uri=mongo_uri)
+    proc = bench(
+        "--n",
+        "200",
+        "--stages",
+        "bare,full,scale,warc,db",
+        "--db-sizes",
+        "100,300",
+        "--work",
+        str(tmp_path / "work"),
+        "--results-dir",
+        str(results),
+        mongo_uri=mongo_uri,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
 
     [path] = results.glob("*.json")
@@ -52,13 +85,13 @@ def test_benchmark_smoke(mongo_uri, tmp_path):
     assert data["sites"]["n"]["documents"] == 200 and data["sites"]["2n"]["documents"] == 400
     for crawl in CRAWLS:
         median = data["median"][crawl]
-        assert METRICS <= median.keys(), (crawl, METRICS - median.keys())
+        assert median.keys() >= METRICS, (crawl, METRICS - median.keys())
         size = data["sites"][crawl.rsplit("_", 1)[1]]
         assert median["complete"] and median["stored"] == size["documents"], data["runs"][crawl]
     if data["config"]["warc_default"] is not None:  # the project writes WARC
         assert data["median"]["nowarc_n" if data["config"]["warc_default"] else "warc_n"]
         assert data["figures"]["warc_mb_per_1000_pages"] > 0
-    assert FIGURES <= data["figures"].keys()
+    assert data["figures"].keys() >= FIGURES
     assert data["figures"]["db_growth_first"] is not None, data["db"]
     for target in data["targets"]:
         word = "SKIP" if target["pass"] is None else "PASS" if target["pass"] else "FAIL"
