@@ -413,37 +413,24 @@ def stage_peer(b, peer_origin):
     from bench import peer_newsplease as peer
 
     if peer_origin is None:
-        return {
-            "status": "not run: port 80 is not free (news-please needs an origin without a port)"
-        }
+        return {"status": "not run: port 80 is not free (news-please needs it)"}
     docs = set(Path(b.sites["n"]["docs"]).read_text(encoding="utf-8").splitlines())
+    runs = []
     try:
-        found = peer.ensure_installed(log=b.work / "logs" / "newsplease-install.log")
-        runs = []
+        package = peer.ensure_installed(log=b.work / "logs" / "newsplease-install.log")
         for rep in range(1, b.args.runs + 1):
-            r = peer.crawl(
-                found["package"],
-                peer.VENV,
-                b.work / "newsplease" / f"run-{rep}",
-                peer_origin,
-                b.args.peer_timeout,
-                docs,
-            )
-            r["log"] = rel(r["log"], b.work)
-            log(
-                f"news-please-{rep}: {r['pages']} pages, {r['items']} documents in {r['crawl_s']} s"
-            )
-            runs.append(r)
+            work = b.work / "newsplease" / f"run-{rep}"
+            r = peer.crawl(package, work, peer_origin, b.args.peer_timeout, docs)
+            log(f"news-please-{rep}: {r['pages']} pages, {r['items']} documents, {r['crawl_s']} s")
+            runs.append(r | {"log": rel(r["log"], b.work)})
     except Exception as exc:
         return {"status": f"not run: {type(exc).__name__}: {exc}"[:500]}
+    keys = ("crawl_s", "pages", "items", "docs_per_s", "cpu_s", "peak_rss_mb")
     return {
         "status": "ok",
-        "version": found["version"],
+        "version": peer.PIN.split("==")[1],
         "runs": runs,
-        "median": {
-            k: median([r.get(k) for r in runs])
-            for k in ("crawl_s", "pages", "items", "docs_per_s", "cpu_s", "peak_rss_mb")
-        },
+        "median": {k: median([r[k] for r in runs]) for k in keys},
     }
 
 

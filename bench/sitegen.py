@@ -26,13 +26,10 @@ Files: ``<out>/www/<unicode path>/index.html`` for a page, and
 ``?page=N`` to ``page-N.html`` when it exists, else serves ``index.html``
 (so ``?page=1`` of an article, the brief block's second page, is the same
 page again, as on the site). ``<out>/manifest.json`` describes the site,
-``<out>/docs.txt`` lists the paths of the documents, ``<out>/urls.txt``
-every page URL (for the server throughput check).
-
-    python -m bench.sitegen --n 5000 --origin http://127.0.0.1:18501 --out /tmp/site
+``<out>/docs.txt`` lists the paths of the documents. ``bench.run`` calls
+``generate()``.
 """
 
-import argparse
 import hashlib
 import json
 import random
@@ -57,88 +54,34 @@ MENU_TAGS = 30
 HOME_TEASERS = 20
 MIN_KB, MAX_KB = 30, 80
 
+
+def _words(text, sep=None):
+    return tuple(text.split(sep))
+
+
 SECTIONS = {
-    "en": (
-        ("/en/world", "World"),
-        ("/en/iran", "Iran"),
-        ("/en/politics", "Politics"),
-        ("/en/economy", "Economy"),
-        ("/en/society", "Society"),
-        ("/en/sport", "Sport"),
+    "en": tuple(
+        (f"/en/{w.lower()}", w) for w in _words("World Iran Politics Economy Society Sport")
     ),
-    "fa": (
-        ("/سیاست", "سیاست"),
-        ("/ایران", "ایران"),
-        ("/جهان", "جهان"),
-        ("/اقتصاد", "اقتصاد"),
-        ("/جامعه", "جامعه"),
-        ("/ورزش", "ورزش"),
-    ),
+    "fa": tuple((f"/{w}", w) for w in _words("سیاست ایران جهان اقتصاد جامعه ورزش")),
 }
 BRIEF_PREFIX = {"en": "/en/brief", "fa": "/brief"}
-RESERVED = {
-    "/en",
-    "/",
-    "/en/brief",
-    "/brief",
-    "/en/contact",
-    "/en/user",
-    "/user",
-    "/en/search",
-    "/search",
-    "/sites",
-    "/en/sites",
-}
+# paths a tag must not take
+RESERVED = {"/en", "/", "/en/brief", "/brief", "/en/contact", "/en/user", "/user", "/search"}
+RESERVED |= {"/en/search", "/sites", "/en/sites"}
 AUTHORS = {
-    "en": (
-        "Kian Rahimi",
-        "Nadia Farahani",
-        "Daniel Harper",
-        "Maryam Sinaiee",
-        "Arash Alaei",
-        "Sarah Collins",
+    "en": _words(
+        "Kian Rahimi,Nadia Farahani,Daniel Harper,Maryam Sinaiee,Arash Alaei,Sarah Collins", ","
     ),
     "fa": ("سارا احمدی", "مریم رضایی", "علی نوری", "بهروز کریمی", "نسرین طاهری"),
 }
-JALALI_MONTHS = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
-)
+JALALI_MONTHS = _words("فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند")
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-MODULES = (
-    "views",
-    "ctools",
-    "panels",
-    "field_group",
-    "ds",
-    "jquery_update",
-    "date",
-    "colorbox",
-    "extlinks",
-    "google_analytics",
-    "metatag",
-    "pathauto",
-    "token",
-    "i18n",
-    "locale",
-    "admin_menu",
-    "entity",
-    "libraries",
-    "media",
-    "file_entity",
-    "wysiwyg",
-    "xmlsitemap",
+MODULES = _words(
+    "views ctools panels field_group ds jquery_update date colorbox extlinks google_analytics "
+    "metatag pathauto token i18n locale admin_menu entity libraries media file_entity wysiwyg "
+    "xmlsitemap"
 )
 
 
@@ -260,15 +203,7 @@ class Site:
                 if kind == "brief":
                     path = f"{BRIEF_PREFIX[lang]}/{_slug(title, nid)}"
                     doc = C.Doc(
-                        path,
-                        lang,
-                        "brief",
-                        nid,
-                        title,
-                        paras,
-                        date_text,
-                        None,
-                        date_class=date_class,
+                        path, lang, kind, nid, title, paras, date_text, None, date_class=date_class
                     )
                     self.briefs[lang].append(doc)
                 else:
@@ -281,10 +216,12 @@ class Site:
                         )
                         for k in range(rng.choice((0, 1, 1, 1, 2)))
                     )
+                    tags = tuple(rng.sample(self.tags[lang], rng.randint(2, 4)))
+                    authors = tuple(rng.sample(AUTHORS[lang], rng.choice((0, 0, 1, 1, 2))))
                     doc = C.Doc(
                         path,
                         lang,
-                        "article",
+                        kind,
                         nid,
                         title,
                         paras,
@@ -292,8 +229,8 @@ class Site:
                         None,
                         date_meta,
                         sec_name,
-                        tuple(rng.sample(self.tags[lang], rng.randint(2, 4))),
-                        tuple(rng.sample(AUTHORS[lang], rng.choice((0, 0, 1, 1, 2)))),
+                        tags,
+                        authors,
                         images,
                         date_class=date_class,
                     )
@@ -562,69 +499,31 @@ def _chunks(docs, size=PER_PAGE):
 
 def pages(site, origin):
     """Yield (path, page, html) for every page of the site."""
+
+    def listing(path, docs, lang, heading, view, pager, classes, chunks=None):
+        chunks = chunks or _chunks(docs)
+        for page, chunk in enumerate(chunks):
+            ctx = R.Ctx(origin, path, page)
+            html = listing_page(site, ctx, lang, heading, chunk, len(chunks), *view, pager, classes)
+            yield path, page, html
+
     for lang in ("en", "fa"):
         for index, doc in enumerate(site.docs[lang]):
             yield doc.path, 0, doc_page(site, doc, R.Ctx(origin, doc.path, 0), index)
-        home = R.LANG[lang]["home"]
+        home = site.articles[lang][:HOME_TEASERS]
         classes = R.body_classes("page-home", f"i18n-{lang}", front=True)
-        yield (
-            home,
-            0,
-            listing_page(
-                site,
-                R.Ctx(origin, home, 0),
-                lang,
-                "",
-                site.articles[lang][:HOME_TEASERS],
-                1,
-                "articles",
-                "page_home",
-                "core",
-                classes,
-            ),
-        )
-        for k, (sec_path, sec_name) in enumerate(SECTIONS[lang]):
-            docs = [d for d in site.articles[lang] if site.section_of[d.path][0] == sec_path]
-            chunks = _chunks(docs)
-            classes = R.body_classes("page-taxonomy-term", "page-section", f"i18n-{lang}")
-            for page, chunk in enumerate(chunks):
-                yield (
-                    sec_path,
-                    page,
-                    listing_page(
-                        site,
-                        R.Ctx(origin, sec_path, page),
-                        lang,
-                        sec_name,
-                        chunk,
-                        len(chunks),
-                        "articles",
-                        "page_section",
-                        "pagination" if k % 2 == 0 else "core",
-                        classes,
-                    ),
-                )
+        view = ("articles", "page_home")
+        yield from listing(R.LANG[lang]["home"], home, lang, "", view, "core", classes, [home])
+        classes = R.body_classes("page-taxonomy-term", "page-section", f"i18n-{lang}")
+        for k, (path, name) in enumerate(SECTIONS[lang]):
+            docs = [d for d in site.articles[lang] if site.section_of[d.path][0] == path]
+            pager = "pagination" if k % 2 == 0 else "core"
+            yield from listing(path, docs, lang, name, ("articles", "page_section"), pager, classes)
+        classes = R.body_classes("page-taxonomy-term", f"i18n-{lang}")
         for tag in site.tags[lang]:
-            path = R.tag_path(lang, tag)
-            chunks = _chunks([d for d in site.articles[lang] if tag in d.tags])
-            classes = R.body_classes("page-taxonomy-term", f"i18n-{lang}")
-            for page, chunk in enumerate(chunks):
-                yield (
-                    path,
-                    page,
-                    listing_page(
-                        site,
-                        R.Ctx(origin, path, page),
-                        lang,
-                        tag,
-                        chunk,
-                        len(chunks),
-                        "taxonomy-term",
-                        "page",
-                        "core",
-                        classes,
-                    ),
-                )
+            docs = [d for d in site.articles[lang] if tag in d.tags]
+            view = ("taxonomy-term", "page")
+            yield from listing(R.tag_path(lang, tag), docs, lang, tag, view, "core", classes)
     yield R.CONTACT["path"], 0, R.contact_page(R.Ctx(origin, R.CONTACT["path"], 0))
 
 
@@ -659,7 +558,7 @@ def generate(out, n, origin, seed=8, force=False):
     www = out / "www"
     www.mkdir(parents=True)
     site = Site(n, seed)
-    sizes, urls, listing_pages = [], [], 0
+    sizes, requests, listing_pages = [], 1, 0  # robots.txt
     doc_paths = {d.path for lang in ("en", "fa") for d in site.docs[lang]}
     for path, page, html in pages(site, origin):
         target = file_for(www, path, page)
@@ -667,14 +566,11 @@ def generate(out, n, origin, seed=8, force=False):
         data = html.encode("utf-8")
         target.write_bytes(data)
         sizes.append(len(data))
-        urls.append(origin + R.page_href(path, page))
-        if path in doc_paths:
-            urls.append(origin + R.page_href(path, 1))  # the brief block's page 2: the same file
-        else:
-            listing_pages += 1
+        # a document is requested again as ?page=1 (the brief block's page 2)
+        requests += 2 if path in doc_paths else 1
+        listing_pages += path not in doc_paths
     shutil.copy(R.TEMPLATES / "robots.txt", www / "robots.txt")
     (out / "docs.txt").write_text("".join(p + "\n" for p in sorted(doc_paths)), encoding="utf-8")
-    (out / "urls.txt").write_text("".join(u + "\n" for u in urls), encoding="utf-8")
     manifest = {
         **key,
         "documents": len(doc_paths),
@@ -685,7 +581,7 @@ def generate(out, n, origin, seed=8, force=False):
         "files": len(sizes),
         # what a complete crawl requests: every page, ?page=1 of every
         # document (the brief block's pager) and robots.txt
-        "expected_requests": len(urls) + 1,
+        "expected_requests": requests,
         "bytes": sum(sizes),
         "page_kb": {
             "min": round(min(sizes) / 1024, 1),
@@ -698,24 +594,3 @@ def generate(out, n, origin, seed=8, force=False):
     manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     manifest["reused"] = False
     return manifest
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=5000)
-    parser.add_argument("--origin", default="http://127.0.0.1:18501")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--force", action="store_true")
-    args = parser.parse_args(argv)
-    print(
-        json.dumps(
-            generate(args.out, args.n, args.origin, args.seed, args.force),
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
-
-
-if __name__ == "__main__":
-    main()
