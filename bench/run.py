@@ -35,7 +35,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench import process, report, sitegen
-from bench.servers import FerretDB, Nginx, free_port, port_free, start_server
+from bench.servers import FerretDB, Nginx, free_port
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -421,9 +421,9 @@ def run(args, argv):
     try:
         results["mongo_server"] = mongo(b.mongo_uri, "version")
         served, peer_origin = {s["port"]: s["www"] for s in b.sites.values()}, None
-        if "peer" in args.stages and port_free(80):
+        if "peer" in args.stages and free_port(80) == 80:
             served[80], peer_origin = b.sites["n"]["www"], "http://127.0.0.1"
-        b.server = start_server(served, work / "server")
+        b.server = Nginx(served, work / "server").start()
         log(f"nginx {Nginx.version()}; {results['mongo_server']}")
         for rep in range(1, args.runs + 1):
             for stage in (s for s in args.stages if s in CRAWL_STAGES):

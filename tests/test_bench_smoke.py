@@ -22,7 +22,7 @@ from bench.servers import Nginx
 pytestmark = [
     pytest.mark.bench,
     pytest.mark.skipif(
-        not Nginx.available(),
+        not Nginx.binary(),
         reason="nginx is not installed (make bench-smoke installs it when run as root)",
     ),
 ]
