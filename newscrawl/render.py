@@ -85,6 +85,7 @@ def render_step(response: Response, mode: str, empty_body: bool, key: str,
     rendered.add(key)
     stats.inc_value(f"render/needed/{reason}")
     meta = {"via_more": response.meta.get("via_more", False), **render_meta(reason)}
+    assert response.request is not None  # a response of the crawl
     return response.request.replace(meta=meta, dont_filter=True)
 
 

@@ -11,13 +11,13 @@ from w3lib.url import canonicalize_url
 
 # Query parameters that never change what a page shows.
 TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$", re.I
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$", re.IGNORECASE
 )
 # Paths that are never articles or listings (Drupal 7 and static files).
 SKIP_PATH = re.compile(
     r"^/(?:en/)?(?:user|admin|search|node/add|filter/tips|comment|print|rss\.xml|feed)(?:/|$)"
     r"|^/(?:en/)?sites/|^/misc/|^/modules/|^/themes/|^/profiles/",
-    re.I,
+    re.IGNORECASE,
 )
 SKIP_EXTENSIONS = {
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -82,7 +82,7 @@ class WaybackConfig:
     @property
     def archive_hosts(self) -> frozenset[str]:
         """The host names of the CDX server and the replays."""
-        return frozenset(urlsplit(url).hostname for url in (self.cdx_url, self.replay_url))
+        return frozenset(urlsplit(url).hostname or "" for url in (self.cdx_url, self.replay_url))
 
     def download_slots(self) -> dict[str, dict]:
         """``DOWNLOAD_SLOTS`` entries for the CDX server (one request at a
@@ -118,8 +118,8 @@ def high(ts: str) -> str:
 
 def earliest(*ends: str | None) -> str | None:
     """The tightest of some ``to`` bounds (None for no bound)."""
-    ends = [end for end in ends if end]
-    return min(ends, key=high) if ends else None
+    bounds = [end for end in ends if end]
+    return min(bounds, key=high) if bounds else None
 
 
 def within(ts: str, start: str | None, end: str | None) -> bool:
@@ -134,7 +134,7 @@ def moment(ts: str) -> datetime:
     month = min(max(int(digits[4:6]), 1), 12)
     day = min(max(int(digits[6:8]), 1), calendar.monthrange(year, month)[1])
     hour, minute, second = (min(int(digits[i:i + 2]), top) for i, top in ((8, 23), (10, 59), (12, 59)))
-    return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def queries(hosts: Mapping[str, str], languages: Iterable[str], start: str | None = None,
@@ -180,7 +180,8 @@ def parse_cdx(text: str) -> tuple[list[dict], str | None]:
         raise ValueError("not a list of rows")
     if not data:
         return [], None
-    header, rows = data[0], []
+    header = data[0]
+    rows: list[dict] = []
     for i, row in enumerate(data[1:], 1):
         if not row:
             rest = data[i + 1:]
@@ -281,5 +282,5 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

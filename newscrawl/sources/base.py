@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -38,7 +38,7 @@ class Source:
     #: comes from the source's own listing).
     follow_links = False
     #: Why the browser cannot be used with this source, or None if it can.
-    no_render = None
+    no_render: str | None = None
     #: The argument names this source takes (recorded, passed in *options*).
     options: tuple[str, ...] = ()
 
@@ -60,7 +60,7 @@ class Source:
         """The response as the old-site page it is."""
         return response
 
-    def links(self, response: Response, page: Page) -> Iterable[scrapy.Request]:
+    def links(self, response: HtmlResponse, page: Page) -> Iterable[scrapy.Request]:
         """Requests for the links of a parsed page (only if ``follow_links``)."""
         return ()
 

@@ -11,12 +11,19 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse
 
 from newscrawl.extract import xpaths
 from newscrawl.extract.page import Page
 from newscrawl.sources.base import Source
-from newscrawl.urls import HOME_PATHS, article_key, clean_url, is_page_href, is_pager, should_follow
+from newscrawl.urls import (
+    HOME_PATHS,
+    article_key,
+    clean_url,
+    is_page_href,
+    is_pager,
+    should_follow,
+)
 
 # The link that ends each "Iran in Brief" item.
 MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
@@ -25,13 +32,13 @@ MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادا�
 class Link:
     """One URL of a page: its request URL, and how the page linked to it."""
 
-    __slots__ = ("url", "via_more", "pager")
+    __slots__ = ("pager", "url", "via_more")
 
     def __init__(self, url: str, via_more: bool, pager: bool):
         self.url, self.via_more, self.pager = url, via_more, pager
 
 
-def page_links(response: Response, host: str, languages: tuple[str, ...]) -> list[Link]:
+def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) -> list[Link]:
     """The page's links to pages of this crawl, each URL once, in the order
     of their first appearance; a URL is ``via_more`` when any of its links is
     a "More" link."""
@@ -78,7 +85,7 @@ class LiveSource(Source):
             self.seen.add(clean_url(url))
             yield self.spider.page_request(url)
 
-    def links(self, response: Response, page: Page) -> Iterator[scrapy.Request]:
+    def links(self, response: HtmlResponse, page: Page) -> Iterator[scrapy.Request]:
         """Requests for the page's links not requested before; its pagers
         last, and none of them when the page is a listing that repeats the
         page that linked to it."""
@@ -86,7 +93,8 @@ class LiveSource(Source):
         stats = spider.crawler.stats
         links = page_links(response, spider.host, spider.languages)
         digest = links_digest(links)
-        new, pagers = [], []
+        new: list[Link] = []
+        pagers: list[Link] = []
         for link in links:
             if link.url in self.seen:
                 continue

@@ -32,10 +32,11 @@ class WaybackSource(Source):
         self.at = wayback.timestamp(options.get("at"), "at")
         if self.start_ts and self.end_ts and wayback.low(self.start_ts) > wayback.high(self.end_ts):
             raise ValueError(f"from ({self.start_ts}) is after to ({self.end_ts})")
-        self.config: wayback.WaybackConfig | None = None
+        # Set by bind() and start():
+        self.config: wayback.WaybackConfig
         self.queries: list[tuple[str, str | None, str | None]] = []
         self.hosts: frozenset[str] = frozenset()
-        self.captures: wayback.Captures | None = None
+        self.captures = wayback.Captures()
 
     def bind(self, crawler) -> None:
         settings, spider = crawler.settings, self.spider

@@ -42,8 +42,15 @@ from newscrawl.extract import extract
 from newscrawl.extract.page import Page, canonical_url, classify
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import LeftSite
-from newscrawl.render import (CHROMIUM_ARGS, MODES, find_chromium, is_launch_failure,
-                              is_rerender, render_meta, render_step)
+from newscrawl.render import (
+    CHROMIUM_ARGS,
+    MODES,
+    find_chromium,
+    is_launch_failure,
+    is_rerender,
+    render_meta,
+    render_step,
+)
 from newscrawl.responses import fix_encoding, problem
 from newscrawl.sources import source_class
 from newscrawl.urls import LANGUAGES, language_of
