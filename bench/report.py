@@ -152,7 +152,8 @@ def markdown(results):
     ]
     if fig.get("warc_overhead_pct") is not None:
         lines += [
-            f"WARC: {num(fig['warc_overhead_pct'])} % on the full crawl's wall time, "
+            f"WARC: {num(fig['warc_overhead_pct'])} % on the full crawl's wall time "
+            f"({num(fig.get('warc_cpu_overhead_pct'))} % on its CPU time), "
             f"{num(fig['warc_mb_per_1000_pages'])} MB per 1,000 pages.",
             "",
         ]

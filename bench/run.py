@@ -347,6 +347,8 @@ def figures(results):
         on, off = (full, other) if runs.get("nowarc_n") else (other, full)
         ratio = paired(on, off, "wall_s")
         out["warc_overhead_pct"] = round(100 * (ratio - 1), 1) if ratio else None
+        cpu = paired(on, off, "cpu_s")  # steadier than wall time on a shared machine
+        out["warc_cpu_overhead_pct"] = round(100 * (cpu - 1), 1) if cpu else None
         per_page = [1000 * r["warc_mb"] / r["pages"] for r in on if r.get("pages")]
         out["warc_mb_per_1000_pages"] = median(per_page)
     return out
