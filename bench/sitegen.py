@@ -303,6 +303,10 @@ def windowed_pager(path, page, total, kind):
     return R.tpl("pager", wrapper="text-center", ul_class="pagination", items="".join(items))
 
 
+def block(block_id, module, title, content):
+    return R.tpl("block", id=block_id, module=module, title=title, content=content)
+
+
 def brief_block(ctx, lang, briefs):
     more = R.LANG[lang]["more"]
     rows = [
@@ -311,25 +315,14 @@ def brief_block(ctx, lang, briefs):
         for d in briefs
     ]
     content = R.view("iran-in-brief", "block", rows, ctx, R.BRIEF_BLOCK_PAGES, "core", lang)
-    return R.tpl(
-        "block",
-        id="views-iran-in-brief-block",
-        module="views",
-        title=R.LANG[lang]["brief_title"],
-        content=content,
-    )
+    return block("views-iran-in-brief-block", "views", R.LANG[lang]["brief_title"], content)
 
 
 def most_read_block(lang, docs):
     items = "".join(f'<li class="leaf">{R.link(d.path, R.raw(d.title))}</li>' for d in docs)
     title = "Most read" if lang == "en" else "پربازدیدترین‌ها"
-    return R.tpl(
-        "block",
-        id="views-most-read-block",
-        module="views",
-        title=title,
-        content=f'<div class="item-list"><ul class="most-read">{items}</ul></div>',
-    )
+    content = f'<div class="item-list"><ul class="most-read">{items}</ul></div>'
+    return block("views-most-read-block", "views", title, content)
 
 
 def topics_block(site, lang):
@@ -337,30 +330,15 @@ def topics_block(site, lang):
     links += [(R.tag_path(lang, t), t) for t in site.tags[lang][:MENU_TAGS]]
     items = "".join(f'<li class="leaf">{R.link(p, name)}</li>' for p, name in links)
     title = "Topics" if lang == "en" else "موضوع‌ها"
-    return R.tpl(
-        "block",
-        id="block-menu-topics",
-        module="menu",
-        title=title,
-        content=f'<ul class="menu nav">{items}</ul>',
-    )
+    return block("block-menu-topics", "menu", title, f'<ul class="menu nav">{items}</ul>')
 
 
 def teaser(site, doc):
     sec = site.section_of.get(doc.path)
-    image = (
-        R.field(
-            "field-image",
-            [
-                R.link(
-                    doc.path, f'<img src="{R.image_src(doc.images[0][0], "large_teaser")}" alt="">'
-                )
-            ],
-            "image",
-        )
-        if doc.images
-        else ""
-    )
+    image = ""
+    if doc.images:
+        img = f'<img src="{R.image_src(doc.images[0][0], "large_teaser")}" alt="">'
+        image = R.field("field-image", [R.link(doc.path, img)], "image")
     return R.tpl(
         "teaser",
         href=R.href(doc.path),
@@ -447,23 +425,14 @@ def doc_page(site, doc, ctx, index):
         about=R.href(doc.path),
         fields="\n".join(f for f in fields if f),
     )
-    classes = R.body_classes(
-        "one-sidebar",
-        "sidebar-second",
-        "page-node",
-        f"page-node-{doc.nid}",
-        f"node-type-{doc.kind}",
-        f"i18n-{lang}",
-    )
+    node = (f"page-node-{doc.nid}", f"node-type-{doc.kind}", f"i18n-{lang}")
+    classes = R.body_classes("one-sidebar", "sidebar-second", "page-node", *node)
     briefs = site.briefs[lang]
-    window = (
-        [
-            briefs[(index * BLOCK_BRIEFS + k) % len(briefs)]
-            for k in range(min(BLOCK_BRIEFS, len(briefs)))
-        ]
-        if briefs
-        else []
-    )
+    # the block's window of briefs moves from page to page
+    window = [
+        briefs[(index * BLOCK_BRIEFS + k) % len(briefs)]
+        for k in range(min(BLOCK_BRIEFS, len(briefs)))
+    ]
     pool = site.articles[lang]
     read = [pool[rng.randrange(len(pool))] for _ in range(min(MOST_READ, len(pool)))]
     sidebar = "\n".join(
