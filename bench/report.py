@@ -1,10 +1,11 @@
 """The benchmark's report: Markdown built from a results file alone.
 
-    python -m bench.report bench/results/STAMP.json [--markdown BENCHMARKS.md]
+    python -m bench.report bench/results/STAMP.json [...] [--markdown BENCHMARKS.md]
 
-prints the section and, with ``--markdown``, rewrites the part of that file
-between the two markers (``python -m bench.run --markdown`` does the same
-after a run).
+prints the section (one per results file, in order: stages run at different
+times, e.g. the database stage alone and then the crawls) and, with
+``--markdown``, rewrites the part of that file between the two markers
+(``python -m bench.run --markdown`` does the same after a run).
 """
 
 import argparse
@@ -128,28 +129,35 @@ def profile_table(prof):
     return lines + [""]
 
 
+def site_line(results):
+    n, big = results["sites"]["n"], results["sites"].get("2n")
+    every = n["expected_requests_every_pager"] / n["documents"]
+    line = (
+        f"Site: N = {n['documents']:,} documents, {n['files']:,} pages ({n['mb']} MB; each page "
+        f"once is {n['floor_requests_per_doc']} requests per document, following every pager "
+        f"link {every:.2f})"
+    )
+    return line + (
+        f"; 2N = {big['documents']:,} documents, {big['files']:,} pages." if big else "."
+    )
+
+
 def markdown(results):
-    m, fig = results["machine"], results["figures"]
-    n, big = results["sites"].get("n", {}), results["sites"].get("2n", {})
-    every = n.get("expected_requests_every_pager", 0) / max(n.get("documents", 1), 1)
+    m, fig, stages = results["machine"], results["figures"], results["config"]["stages"]
     load = {k: ", ".join(f"{x:.2f}" for x in results[k]) for k in ("load_at_start", "load_at_end")}
     lines = [
-        f"Run of {results['date']} (`{results['command']}`; {results['config']['runs']} run(s), "
-        f"medians; {results['total_s']} s in all), results in "
-        f"`bench/results/{results['stamp']}.json`.",
+        f"**Stages {', '.join(stages)}**: run of {results['date']} (`{results['command']}`; "
+        f"{results['config']['runs']} run(s), medians; {results['total_s']:,} s in all), "
+        f"results in `bench/results/{results['stamp']}.json`.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}, Python "
         f"{m['python']}, Scrapy {m['scrapy']}, Twisted {m['twisted']}, lxml {m['lxml']}, pymongo "
         f"{m['pymongo']}, nginx {m['nginx']}, {results['mongo_server']}. Load average (1, 5, 15 "
         f"min) at start {load['load_at_start']}, at end {load['load_at_end']}.",
         "",
-        f"Site: N = {n.get('n', 0):,} documents, {n.get('files', 0):,} pages ({n.get('mb')} MB; "
-        f"each page once is {n.get('floor_requests_per_doc')} requests per document, following "
-        f"every pager link {every:.2f}); 2N = {big.get('n', 0):,} documents, "
-        f"{big.get('files', 0):,} pages.",
-        "",
-        *crawl_table(results),
     ]
+    if results["runs"]:
+        lines += [site_line(results), "", *crawl_table(results)]
     if fig.get("warc_overhead_pct") is not None:
         lines += [
             f"WARC: {num(fig['warc_overhead_pct'])} % on the full crawl's wall time "
@@ -159,7 +167,8 @@ def markdown(results):
         ]
     if results.get("db"):
         lines += db_table(results["db"])
-    lines += ["Targets:", "", "```", *(t["line"] for t in results["targets"]), "```", ""]
+    measured = [t["line"] for t in results["targets"] if t["pass"] is not None]
+    lines += ["Targets:", "", "```", *measured, "```", ""]
     if (results.get("profile") or {}).get("top_self"):
         lines += profile_table(results["profile"])
     return "\n".join(lines)
@@ -180,10 +189,11 @@ def update_markdown(path, section):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__)
-    parser.add_argument("results", help="a results file of python -m bench.run")
+    parser.add_argument("results", nargs="+", help="results files of python -m bench.run")
     parser.add_argument("--markdown", help="rewrite the results section of this file")
     args = parser.parse_args(argv)
-    section = markdown(json.loads(Path(args.results).read_text(encoding="utf-8")))
+    runs = [json.loads(Path(path).read_text(encoding="utf-8")) for path in args.results]
+    section = "\n".join(markdown(results) for results in runs)
     if args.markdown:
         update_markdown(args.markdown, section)
     print(section)

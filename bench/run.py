@@ -274,7 +274,9 @@ def stage_db(b):
     cpu = None if os.environ.get("MONGO_URI") else b.mongo.cpu_seconds
     try:
         sizes, work = tuple(b.args.db_sizes), b.work / "db"
-        db = mongo_bench.run_db_stage(b.mongo_uri, sizes=sizes, workdir=work, mongo_cpu=cpu)
+        db = mongo_bench.run_db_stage(
+            b.mongo_uri, sizes=sizes, workdir=work, mongo_cpu=cpu, log=log
+        )
     except Exception as exc:  # one broken stage must not lose the others' figures
         db = {"errors": [f"{type(exc).__name__}: {exc}"[:500]]}
     if db.get("errors"):
@@ -414,7 +416,8 @@ def run(args, argv):
         "runs": {},
     }
     started = time.perf_counter()
-    make_sites(b, {"n": args.n, **({"2n": 2 * args.n} if "scale" in args.stages else {})})
+    if set(args.stages) - {"db"}:  # the database stage alone needs no site
+        make_sites(b, {"n": args.n, **({"2n": 2 * args.n} if "scale" in args.stages else {})})
     results["sites"] = {
         k: {x: v for x, v in s.items() if x not in ("www", "docs")} for k, s in b.sites.items()
     }
@@ -425,7 +428,8 @@ def run(args, argv):
         served, peer_origin = {s["port"]: s["www"] for s in b.sites.values()}, None
         if "peer" in args.stages and free_port(80) == 80:
             served[80], peer_origin = b.sites["n"]["www"], "http://127.0.0.1"
-        b.server = Nginx(served, work / "server").start()
+        if served:
+            b.server = Nginx(served, work / "server").start()
         log(f"nginx {Nginx.version()}; {results['mongo_server']}")
         for rep in range(1, args.runs + 1):
             for stage in (s for s in args.stages if s in CRAWL_STAGES):
