@@ -95,8 +95,11 @@ def test_benchmark_smoke(mongo_uri, tmp_path):
     assert data["figures"].keys() >= FIGURES
     assert data["figures"]["db_growth_first"] is not None, data["db"]
     for target in data["targets"]:
-        word = "SKIP" if target["pass"] is None else "PASS" if target["pass"] else "FAIL"
-        assert target["line"].startswith(word) and target["line"] in proc.stdout
+        if target["figure"] in FIGURES:  # measured at any size
+            assert target["pass"] is not None, target
+        if target["pass"] is not None:
+            word = "PASS" if target["pass"] else "FAIL"
+            assert target["line"].startswith(word) and target["line"] in proc.stdout
 
     # The report is built from the results file alone.
     again = bench("bench.report", str(path), mongo_uri=mongo_uri)
