@@ -10,7 +10,7 @@ with one MongoDB-wire server (``MONGO_URI``, else FerretDB on a free port):
   (when the project has ``WARC_ENABLED``): its overhead and disk per page;
 * ``db``: the database stage alone (bench/mongo_bench.py): MongoPipeline
   and ``scrapy loadspill`` at 1,000, 10,000 and 50,000 documents;
-* ``profile``: one full crawl on N under pyinstrument (bench/profile_crawl.py);
+* ``profile``: one full crawl on N under pyinstrument's command line;
 * ``peer`` (only with ``--peer``): news-please on N (bench/peer_newsplease.py).
 
 The crawls run ``--runs`` times, interleaved, so that a noisy neighbour hurts
@@ -285,28 +285,75 @@ def stage_db(b):
     return db
 
 
+def flat(session, mode, where="", top=25):
+    """pyinstrument's own flat view (*mode* ``self`` or ``total``): its first
+    *top* functions (in files whose path contains *where*)."""
+    from pyinstrument.renderers import ConsoleRenderer
+
+    text = ConsoleRenderer(flat=True, flat_time=mode, time="percent_of_total").render(session)
+    rows = [line.strip().split("% ", 1) for line in text.splitlines() if "% " in line]
+    rows = [(float(pct), name) for pct, name in rows if pct.replace(".", "").isdigit()]
+    return [
+        {"pct": pct, "s": round(pct * session.duration / 100, 3), "function": name}
+        for pct, name in rows
+        if where in name
+    ][:top]
+
+
 def stage_profile(b):
+    """One full crawl of N under pyinstrument (1 ms samples)."""
     from importlib.util import find_spec
 
     if not find_spec("pyinstrument"):
         return {"error": "pyinstrument is not installed: pip install -r bench/requirements.txt"}
-    database, prefix = "bench_profile", b.work / "profile" / "full"
-    prefix.parent.mkdir(parents=True, exist_ok=True)
+    from pyinstrument.renderers import HTMLRenderer
+    from pyinstrument.session import Session
+
+    database, out = "bench_profile", b.work / "profile"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "full.pyisession").unlink(missing_ok=True)
     extra = {"WARC_DIR": b.work / "warc"} if b.warc_default is not None else {}
-    args = scrapy_args("full", b.sites["n"], database, extra)
+    profiler = [
+        "-m",
+        "pyinstrument",
+        "-i",
+        "0.001",
+        "-r",
+        "pyisession",
+        "-o",
+        out / "full.pyisession",
+    ]
+    command = [
+        sys.executable,
+        *profiler,
+        "-m",
+        "scrapy",
+        *scrapy_args("full", b.sites["n"], database, extra),
+    ]
     log("profile: one full crawl of N under pyinstrument")
     mongo(b.mongo_uri, "drop", database)
-    command = [sys.executable, "-m", "bench.profile_crawl", str(prefix), *args]
     code, *_ = process.run_process(
-        command, b.work / "logs" / "profile.log", env(b), b.args.crawl_timeout * 3, ROOT
+        [str(c) for c in command],
+        b.work / "logs" / "profile.log",
+        env(b),
+        b.args.crawl_timeout * 3,
+        ROOT,
     )
     mongo(b.mongo_uri, "drop", database)
     shutil.rmtree(b.work / "warc", ignore_errors=True)
-    if not prefix.with_suffix(".json").exists():
+    if not (out / "full.pyisession").exists():
         b.broken.append("profile")
         return {"error": f"no profile written (exit {code}); see <work>/logs/profile.log"}
-    summary = json.loads(prefix.with_suffix(".json").read_text())
-    return summary | {"returncode": code, "html": rel(prefix.with_suffix(".html"), b.work)}
+    session = Session.load(out / "full.pyisession")
+    (out / "full.html").write_text(HTMLRenderer().render(session), encoding="utf-8")
+    return {
+        "returncode": code,
+        "duration_s": round(session.duration, 3),
+        "cpu_s": round(session.cpu_time, 3),
+        "top_self": flat(session, "self"),
+        "top_total": flat(session, "total", where="newscrawl/"),
+        "html": rel(out / "full.html", b.work),
+    }
 
 
 def stage_peer(b, peer_origin):
