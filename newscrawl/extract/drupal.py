@@ -4,7 +4,11 @@ Selectors match on class fragments (``field-name-body``, ``node-type-…``)
 rather than whole paths, so a theme that wraps fields differently still works.
 """
 
-from newscrawl.extract.html import paragraphs
+from __future__ import annotations
+
+import re
+
+from newscrawl.extract.html import element_text, paragraphs
 
 
 def _has_class(name):
@@ -34,6 +38,19 @@ DATE_CSS = (
     ".time-ago-field",
     ".submitted",
 )
+# The Arabic daily press review's kicker line above the title, a date source
+# when the page has no better one ("الرصد الصحافي ليوم الأحد 18 أكتوبر …").
+KICKER_PREFIXES = ("الرصد الصحافي", "الرصد الصحفي")
+KICKER_XPATH = "//body//*[not(self::script or self::style)][{}]".format(
+    " or ".join(f"starts-with(normalize-space(text()), '{p}')" for p in KICKER_PREFIXES))
+_KICKER_RE = re.compile("^(?:{})\\s*(?:ليوم|يوم)?\\s*".format("|".join(KICKER_PREFIXES)))
+
+# Video nodes: the player is an iframe (admin.mangomolo.com on the old site),
+# sometimes a <video> element; the poster is the node's image.
+VIDEO_NODE_TYPES = ("video",)
+PLAYER_XPATH = (".//iframe/@src | .//iframe/@data-src | .//embed/@src | .//video/@src"
+                " | .//video/source/@src | .//object/@data")
+POSTER_XPATH = ".//video/@poster"
 
 
 def field(name, tail=""):
@@ -52,14 +69,46 @@ def main_node(response):
 def _first_text(scope, selectors):
     for css in selectors:
         for element in scope.css(css):
-            text = " ".join(element.css("::text").getall()).strip()
+            text = element_text(element)
             if text:
                 return text
     return None
 
 
 def _texts(scope, css):
-    return [t.strip() for t in scope.css(css).getall() if t.strip()]
+    return [t for t in (element_text(e) for e in scope.css(css)) if t]
+
+
+def node_types(response) -> set[str]:
+    return set(re.findall(r"\bnode-type-([\w-]+)", response.xpath("//body/@class").get("")))
+
+
+def is_video(response, node) -> bool:
+    if node_types(response) & set(VIDEO_NODE_TYPES):
+        return True
+    return node is not None and "node-video" in (node.attrib.get("class") or "").split()
+
+
+def kicker_date(response) -> str | None:
+    """The press review's kicker line, without its "الرصد الصحافي ليوم"."""
+    for element in response.xpath(KICKER_XPATH):
+        text = element_text(element)
+        date = _KICKER_RE.sub("", text).strip(" :")
+        if date and date != text:
+            return date
+    return None
+
+
+def video_fields(response, node) -> dict:
+    """``video_urls`` (player/embed URLs) and ``poster_url`` of a video node."""
+    scope = node if node is not None else response
+    urls = [response.urljoin(u.strip()) for u in scope.xpath(PLAYER_XPATH).getall() if u.strip()]
+    poster = scope.xpath(POSTER_XPATH).get() or (
+        scope.css(field("field-image", " img::attr(src)")).get()
+        or scope.css(field("field-video-image", " img::attr(src)")).get()
+        or scope.css(field("field-thumbnail", " img::attr(src)")).get())
+    return {"video_urls": list(dict.fromkeys(u for u in urls if u.startswith("http"))),
+            "poster_url": response.urljoin(poster.strip()) if poster else None}
 
 
 def drupal_fields(response):
@@ -68,23 +117,27 @@ def drupal_fields(response):
     fields = {"title": _first_text(response, TITLE_CSS)}
     body = None
     if node is not None:
-        body = node.css(field("body"))
+        body = node.css(field("body")) or node.css(field("field-description"))
         fields.update(
             body=paragraphs(body[0]) if body else None,
             section=_first_text(node, [field("field-section", " a"),
                                        field("field-section", " .field-item")]),
-            tags=_texts(node, field("field-tags", " a::text")),
-            authors=_texts(node, field("field-author", " a::text"))
-            or _texts(node, field("field-author", " .field-item::text"))
-            or _texts(node, ".username::text"),
+            tags=_texts(node, field("field-tags", " a")),
+            authors=_texts(node, field("field-author", " a"))
+            or _texts(node, field("field-author", " .field-item"))
+            or _texts(node, ".username"),
             published_raw=_first_text(node, DATE_CSS),
             image_urls=[response.urljoin(src) for src in
                         node.css(field("field-image", " img::attr(src)")).getall()],
-            captions=_texts(node, "[class*='caption'] ::text, figcaption ::text"),
+            captions=_texts(node, "[class*='caption'], figcaption"),
         )
     if not fields.get("published_raw"):
-        fields["published_raw"] = _first_text(response, DATE_CSS)
+        fields["published_raw"] = _first_text(response, DATE_CSS) or kicker_date(response)
+    if is_video(response, node):
+        fields.update(video_fields(response, node))
     found = {k: v for k, v in fields.items() if v}
+    if "video_urls" in fields:
+        found["video_urls"] = fields["video_urls"]  # the page is a video, with or without
     if node is not None and body:
         # The body field is there: an empty one is empty (or filled by a
         # script), and no other extractor should guess at the page's text.
