@@ -69,6 +69,7 @@ _TITLE_TAILS = (
                r"|إيران إنترناشيونال)\s*$", re.I),
     re.compile(r"\s*[|\-–—]\s*(?:Page|صفحه|صفحة|الصفحة)\s*[0-9۰-۹٠-٩]+\s*$", re.I),
 )
+_TITLE_AND_TAIL = re.compile(r"\s*[|\-–—:]\s+\S")  # "Headline | Site name"
 _WORDS = re.compile(r"\w+")
 
 
@@ -111,8 +112,8 @@ def is_teaser(body, other) -> bool:
 
 
 def _whole(body, response) -> bool:
-    """A metadata body that no other source can beat: no ellipsis, and at
-    not much shorter than all the page's ``<p>`` text."""
+    """A metadata body that no other source can beat: no ellipsis, and not
+    much shorter than all the page's ``<p>`` text."""
     if _ELLIPSIS.search(body[-1]):
         return False
     page = sum(len(t) for t in response.xpath("//body//p//text()").getall())
@@ -183,10 +184,14 @@ def extract(response, stats=None):
             merged["published_raw"] = date
     if merged.get("title"):
         merged["title"] = clean_title(merged["title"])
-    if merged.get("body"):
-        # Generic extractors often repeat the headline as the first paragraph.
-        if merged["body"][0].strip() == (merged.get("title") or "").strip():
+    if merged.get("body") and merged.get("title"):
+        # Generic extractors often repeat the headline as the first paragraph
+        # (and a <title> carries the site's name after it).
+        first, title = merged["body"][0].strip(), merged["title"].strip()
+        if first == title or (first and _TITLE_AND_TAIL.match(title[len(first):])
+                              and title.startswith(first)):
             merged["body"] = merged["body"][1:]
+            merged["title"] = first
     if isinstance(merged.get("image_urls"), list):
         merged["image_urls"] = [response.urljoin(u) for u in merged["image_urls"]]
     if "video_urls" in merged and not merged.get("body") and merged.get("summary"):

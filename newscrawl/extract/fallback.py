@@ -53,6 +53,31 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+_SENTENCE_END = re.compile(r"[.!?:;…؟۔\"'”»)\]]$")
+_NO_SPACE_BEFORE = re.compile(r"^[,.;:!?)\]،؛؟»”]")
+
+
+def _fragmented(lines: list[str]) -> bool:
+    """trafilatura's last resort reads every text node as a line: a link in
+    mid-sentence then cuts it in three."""
+    short = sum(1 for line in lines if len(line) < 30 and not _SENTENCE_END.search(line))
+    return len(lines) >= 4 and short > len(lines) / 2
+
+
+def _mend(lines: list[str]) -> list[str]:
+    """Fragments joined back into sentences, up to the end of each sentence."""
+    mended: list[str] = []
+    open_line = False
+    for line in lines:
+        if open_line:
+            glue = "" if _NO_SPACE_BEFORE.match(line) else " "
+            mended[-1] += glue + line
+        else:
+            mended.append(line)
+        open_line = not _SENTENCE_END.search(line)
+    return mended
+
+
 def _extract(tree, url: str, options: dict) -> str:
     try:
         doc = trafilatura.bare_extraction(tree, url=url, **COMMON, **options)
@@ -76,7 +101,10 @@ def fallback_body(response, fast: bool = False) -> list[str]:
     if len(text) < RETRY_BELOW_CHARS:
         relaxed = _extract(tree, response.url, RELAXED)
         if len(relaxed) >= RETRY_GAIN * len(text):
-            text = relaxed
+            lines = _lines(relaxed)
+            if lines and lines[0] == page_title(response):
+                lines = lines[1:]  # the headline, which must not start the first sentence
+            return _mend(lines) if _fragmented(lines) else lines
     return _lines(text)
 
 
