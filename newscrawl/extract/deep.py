@@ -11,18 +11,22 @@ cut down to their last few.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # libxml2's limit is 2,048 levels (``xmlParserMaxDepth`` without huge_tree
 # for HTML); a tree whose last element is this deep was cut there.
 PARSER_DEPTH_LIMIT = 2000
-# A run of at least RUN tags with nothing but whitespace between them is
-# cut to its KEEP innermost (opening) or outermost (closing) tags.
+# A run of at least RUN tags with nothing but whitespace between them keeps
+# KEEP of each of its distinct tags (the wrappers that say what the content
+# is, such as ``field-name-body``, appear once and stay); as many closing
+# tags of each name are removed from the closing runs that follow.
 RUN = 64
 KEEP = 16
 
-_OPENING_RUN = re.compile(r"(?:<[A-Za-z][\w:-]*+(?:\s[^<>]*+)?+>\s*+){%d,}+" % RUN)
+_OPENING_RUN = re.compile(r"(?:<[A-Za-z][\w:-]*+(?:[\s/][^<>]*+)?+>\s*+){%d,}+" % RUN)
 _CLOSING_RUN = re.compile(r"(?:</[A-Za-z][\w:-]*+\s*+>\s*+){%d,}+" % RUN)
 _TAG = re.compile(r"<[^<>]*>")
+_NAME = re.compile(r"</?([A-Za-z][\w:-]*)")
 
 
 def too_deep(response) -> bool:
@@ -37,8 +41,33 @@ def too_deep(response) -> bool:
 
 
 def flatten(html: str) -> str:
-    html = _OPENING_RUN.sub(lambda m: "".join(_TAG.findall(m.group())[-KEEP:]), html)
-    return _CLOSING_RUN.sub(lambda m: "".join(_TAG.findall(m.group())[:KEEP]), html)
+    """*html* with its runs of nested tags cut down, balanced: each opening
+    tag removed takes a closing tag of its name with it."""
+    removed: Counter = Counter()
+
+    def cut_opening(match) -> str:
+        seen: Counter = Counter()
+        kept = []
+        for tag in _TAG.findall(match.group()):
+            seen[tag] += 1
+            if seen[tag] > KEEP:
+                removed[_NAME.match(tag).group(1).lower()] += 1
+            else:
+                kept.append(tag)
+        return "".join(kept)
+
+    def cut_closing(match) -> str:
+        kept = []
+        for tag in _TAG.findall(match.group()):
+            name = _NAME.match(tag).group(1).lower()
+            if removed[name]:
+                removed[name] -= 1
+            else:
+                kept.append(tag)
+        return "".join(kept)
+
+    html = _OPENING_RUN.sub(cut_opening, html)
+    return _CLOSING_RUN.sub(cut_closing, html) if removed else html
 
 
 def flattened(response):

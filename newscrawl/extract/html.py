@@ -44,7 +44,8 @@ _SPACES = re.compile(r"\s+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Something that is markup, not prose: a tag with a known shape, a comment or
 # CDATA section ("a < b" and "x<y" stay as they are).
-_MARKUP = re.compile(r"<(?:/?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|!--|!\[CDATA\[)")
+# A tag cut off at the end of the value counts too ("<svg onload=alert(1)").
+_MARKUP = re.compile(r"<(?:/?[A-Za-z][\w:-]*(?:[\s/][^<>]*)?>|[A-Za-z][\w:-]*[\s/][^<>]*$|!--|!\[CDATA\[)")
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|$)", re.S)
 
 
@@ -144,10 +145,12 @@ def plain_text(value: str, unescape: bool = False) -> str:
     value = _SURROGATES.sub("", value)
     if unescape and "&" in value:
         value = htmllib.unescape(value)
-    if "<" not in value or not _MARKUP.search(value):
-        return value.strip()
-    root = _fragment(value)
-    return "" if root is None else _SPACES.sub(" ", "".join(root.itertext())).strip()
+    for _ in range(3):  # parsing decodes entities: "&lt;svg&gt;" is a tag then
+        if "<" not in value or not _MARKUP.search(value):
+            break
+        root = _fragment(value)
+        value = "" if root is None else "".join(root.itertext())
+    return _SPACES.sub(" ", value).strip()
 
 
 def plain_paragraphs(value: str, unescape: bool = False) -> list[str]:

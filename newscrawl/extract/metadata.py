@@ -133,9 +133,12 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, list):
-            value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-            if value is None:
+            strings = [v for v in value if isinstance(v, str) and v.strip()]
+            if not strings:
+                if any(v is not None for v in value):
+                    self._wrong(name, value)
                 return None
+            value = strings[0]
         if isinstance(value, str):
             return plain_text(value, unescape=True) or None
         self._wrong(name, value)
