@@ -86,8 +86,9 @@ def newscrawl_body(page: Page) -> str:
     url = f"https://example.org/{page.id}"
     response = HtmlResponse(url, body=page.html, request=Request(url))
     fields = extract(response)
-    return normalize_body(fields.get("body") or [], _language(page.html),
-                          captions=fields.get("captions") or [])
+    return normalize_body(
+        fields.get("body") or [], _language(page.html), captions=fields.get("captions") or []
+    )
 
 
 def trafilatura_body(page: Page) -> str:
@@ -117,8 +118,9 @@ class Result:
         return sum(r for _, r in self.scores.values()) / max(len(self.scores), 1)
 
 
-def evaluate(pages: list[Page], systems: Iterable[str] = tuple(SYSTEMS),
-             repeat: int = 1) -> list[Result]:
+def evaluate(
+    pages: list[Page], systems: Iterable[str] = tuple(SYSTEMS), repeat: int = 1
+) -> list[Result]:
     results = []
     for name in systems:
         run = SYSTEMS[name]
@@ -136,8 +138,10 @@ def evaluate(pages: list[Page], systems: Iterable[str] = tuple(SYSTEMS),
 def table(results: list[Result], pages: int) -> str:
     lines = ["| | precision | recall | F1 | time per page |", "| --- | --- | --- | --- | --- |"]
     for r in results:
-        lines.append(f"| {r.name} | {r.precision:.3f} | {r.recall:.3f} | "
-                     f"**{f1(r.precision, r.recall):.3f}** | {1000 * r.seconds / pages:.1f} ms |")
+        lines.append(
+            f"| {r.name} | {r.precision:.3f} | {r.recall:.3f} | "
+            f"**{f1(r.precision, r.recall):.3f}** | {1000 * r.seconds / pages:.1f} ms |"
+        )
     return "\n".join(lines)
 
 
@@ -153,7 +157,9 @@ def page_table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", type=Path)
-    parser.add_argument("--truth", type=Path, help="ground truth JSON (default: DIR/ground-truth.json)")
+    parser.add_argument(
+        "--truth", type=Path, help="ground truth JSON (default: DIR/ground-truth.json)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best counts")
     parser.add_argument("--pages", action="store_true", help="also print each page's scores")
     args = parser.parse_args(argv)

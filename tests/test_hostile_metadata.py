@@ -22,8 +22,15 @@ def hostile_replica():
 
 @pytest.fixture(scope="module")
 def hostile_crawl(hostile_replica, module_db, crawl):
-    result = crawl(hostile_replica.base_url, module_db.name, "-a", "render=never",
-                   "-a", "languages=en", settings={"MEMUSAGE_CHECK_INTERVAL_SECONDS": "0.25"})
+    result = crawl(
+        hostile_replica.base_url,
+        module_db.name,
+        "-a",
+        "render=never",
+        "-a",
+        "languages=en",
+        settings={"MEMUSAGE_CHECK_INTERVAL_SECONDS": "0.25"},
+    )
     return result, module_db
 
 
@@ -71,5 +78,5 @@ def test_memory_is_let_go_after_pages_with_megabytes_of_jsonld(hostile_crawl):
     # grew the crawl by 430 MB (222 -> 652 MB); released with each page, by
     # what the pages in flight hold (about 185 MB).
     startup, peak = result.stats["memusage/startup"], result.stats["memusage/max"]
-    assert peak < 1024 ** 3
-    assert peak - startup < 320 * 1024 ** 2, (startup, peak)
+    assert peak < 1024**3
+    assert peak - startup < 320 * 1024**2, (startup, peak)

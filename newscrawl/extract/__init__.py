@@ -35,6 +35,7 @@ import logging
 import re
 from collections import Counter
 
+from newscrawl.extract import xpaths
 from newscrawl.extract.deep import flattened, too_deep
 from newscrawl.extract.drupal import drupal_fields
 from newscrawl.extract.fallback import fallback_date, fallback_fields
@@ -45,8 +46,19 @@ logger = logging.getLogger(__name__)
 # og:image names one share image; the page's own image field lists them all.
 MARKUP_FIRST = {"image_urls"}
 
-FIELDS = ("title", "body", "summary", "section", "tags", "authors",
-          "published_raw", "image_urls", "captions", "video_urls", "poster_url")
+FIELDS = (
+    "title",
+    "body",
+    "summary",
+    "section",
+    "tags",
+    "authors",
+    "published_raw",
+    "image_urls",
+    "captions",
+    "video_urls",
+    "poster_url",
+)
 # What extract() says about the page besides its fields (see record()).
 NOTES = ("disagreement", "metadata_ignored", "too_deep")
 
@@ -65,8 +77,11 @@ _ELLIPSIS = re.compile(r"(?:…|\.\.\.|&hellip;|&#8230;|\[…\]|\[\.\.\.\])[\s\"
 # The site name the metatag module appends to <title>/og:title, and the
 # "| Page 2 |" of a ?page=1 variant (a sidebar block's pager).
 _TITLE_TAILS = (
-    re.compile(r"\s*[|\-–—]\s*(?:Iran ?International|[اإ][يی]ران ?[اإ][يی]نترنشنال"
-               r"|إيران إنترناشيونال)\s*$", re.I),
+    re.compile(
+        r"\s*[|\-–—]\s*(?:Iran ?International|[اإ][يی]ران ?[اإ][يی]نترنشنال"
+        r"|إيران إنترناشيونال)\s*$",
+        re.I,
+    ),
     re.compile(r"\s*[|\-–—]\s*(?:Page|صفحه|صفحة|الصفحة)\s*[0-9۰-۹٠-٩]+\s*$", re.I),
 )
 _TITLE_AND_TAIL = re.compile(r"\s*[|\-–—:]\s+\S")  # "Headline | Site name"
@@ -116,7 +131,7 @@ def _whole(body, response) -> bool:
     much shorter than all the page's ``<p>`` text."""
     if _ELLIPSIS.search(body[-1]):
         return False
-    page = sum(len(t) for t in response.xpath("//body//p//text()").getall())
+    page = sum(len(t) for t in xpaths.PAGE_PARAGRAPH_TEXT(response.selector.root))
     return _length(body) >= TEASER_RATIO * page
 
 
@@ -142,8 +157,10 @@ def _merge(response, metadata, drupal, notes):
         merged["body"], merged["source"] = meta_body, "metadata"
     if drupal.get("body") and fallback.get("body") is not None:
         longer = max(_length(drupal["body"]), _length(fallback["body"]))
-        if longer >= DISAGREEMENT_MIN_CHARS and \
-                overlap(drupal["body"], fallback["body"]) < DISAGREEMENT_BELOW:
+        if (
+            longer >= DISAGREEMENT_MIN_CHARS
+            and overlap(drupal["body"], fallback["body"]) < DISAGREEMENT_BELOW
+        ):
             notes["disagreement"] = True
     for field, value in fallback.items():
         if field != "body" or "body" not in merged:
@@ -161,8 +178,9 @@ def extract(response, stats=None):
     if too_deep(response):
         flat = flattened(response)
         if flat is not None and not too_deep(flat):
-            logger.info("%s: markup nested deeper than the parser goes, read flattened",
-                        response.url)
+            logger.info(
+                "%s: markup nested deeper than the parser goes, read flattened", response.url
+            )
             response = flat
         else:
             notes["too_deep"] = True
@@ -171,9 +189,11 @@ def extract(response, stats=None):
         notes["metadata_ignored"] = metadata.pop("metadata_ignored")
     if notes.get("too_deep"):
         # The parser dropped the rest of the page: only metadata is whole.
-        logger.warning("%s: markup nested deeper than the HTML parser goes; "
-                       "only its metadata can be read", response.url)
-        merged = {k: v for k, v in metadata.items()}
+        logger.warning(
+            "%s: markup nested deeper than the HTML parser goes; only its metadata can be read",
+            response.url,
+        )
+        merged = dict(metadata)
         if "body" in merged:
             merged["source"] = "metadata"
     else:
@@ -188,8 +208,9 @@ def extract(response, stats=None):
         # Generic extractors often repeat the headline as the first paragraph
         # (and a <title> carries the site's name after it).
         first, title = merged["body"][0].strip(), merged["title"].strip()
-        if first == title or (first and _TITLE_AND_TAIL.match(title[len(first):])
-                              and title.startswith(first)):
+        if first == title or (
+            first and _TITLE_AND_TAIL.match(title[len(first) :]) and title.startswith(first)
+        ):
             merged["body"] = merged["body"][1:]
             merged["title"] = first
     if isinstance(merged.get("image_urls"), list):

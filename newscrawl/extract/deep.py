@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from newscrawl.extract import xpaths
+
 # libxml2's limit is 2,048 levels (``xmlParserMaxDepth`` without huge_tree
 # for HTML); a tree whose last element is this deep was cut there.
 PARSER_DEPTH_LIMIT = 2000
@@ -23,21 +25,18 @@ PARSER_DEPTH_LIMIT = 2000
 RUN = 64
 KEEP = 16
 
-_OPENING_RUN = re.compile(r"(?:<[A-Za-z][\w:-]*+(?:[\s/][^<>]*+)?+>\s*+){%d,}+" % RUN)
-_CLOSING_RUN = re.compile(r"(?:</[A-Za-z][\w:-]*+\s*+>\s*+){%d,}+" % RUN)
+_OPENING_RUN = re.compile(r"(?:<[A-Za-z][\w:-]*+(?:[\s/][^<>]*+)?+>\s*+){" + str(RUN) + ",}+")
+_CLOSING_RUN = re.compile(r"(?:</[A-Za-z][\w:-]*+\s*+>\s*+){" + str(RUN) + ",}+")
 _TAG = re.compile(r"<[^<>]*>")
 _NAME = re.compile(r"</?([A-Za-z][\w:-]*)")
 
 
 def too_deep(response) -> bool:
     """Whether the parsed tree of *response* was cut at the parser's depth limit."""
-    last = response.xpath("(//*)[last()]")
+    last = xpaths.LAST_ELEMENT(response.selector.root)
     if not last:
         return False
-    depth = 0
-    for depth, _ in enumerate(last[0].root.iterancestors(), 1):
-        pass
-    return depth >= PARSER_DEPTH_LIMIT
+    return sum(1 for _ in last[0].iterancestors()) >= PARSER_DEPTH_LIMIT
 
 
 def flatten(html: str) -> str:

@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import re
 
+from parsel import Selector
+
+from newscrawl.extract import page, xpaths
 from newscrawl.extract.html import element_text, paragraphs
 
-
-def _has_class(name):
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-# The page's own node: a full view, or any node that is not a teaser in a View.
-MAIN_NODE_XPATHS = (
-    f"//*[{_has_class('node')} and contains(@class, 'view-mode-full')]",
-    f"//*[{_has_class('node')} and starts-with(@id, 'node-')"
-    f" and not(ancestor::*[{_has_class('view')}])]",
-    f"//*[{_has_class('node')} and not(ancestor::*[{_has_class('view')}])"
-    " and not(contains(@class, 'teaser'))]",
-)
 TITLE_CSS = (
     "[class*='field-name-title'] h1",
     "[class*='field--name-title'] h1",
@@ -38,19 +28,8 @@ DATE_CSS = (
     ".time-ago-field",
     ".submitted",
 )
-# The Arabic daily press review's kicker line above the title, a date source
-# when the page has no better one ("الرصد الصحافي ليوم الأحد 18 أكتوبر …").
-KICKER_PREFIXES = ("الرصد الصحافي", "الرصد الصحفي")
-KICKER_XPATH = "//body//*[not(self::script or self::style)][{}]".format(
-    " or ".join(f"starts-with(normalize-space(text()), '{p}')" for p in KICKER_PREFIXES))
-_KICKER_RE = re.compile("^(?:{})\\s*(?:ليوم|يوم)?\\s*".format("|".join(KICKER_PREFIXES)))
-
-# Video nodes: the player is an iframe (admin.mangomolo.com on the old site),
-# sometimes a <video> element; the poster is the node's image.
+_KICKER_RE = re.compile("^(?:{})\\s*(?:ليوم|يوم)?\\s*".format("|".join(xpaths.KICKER_PREFIXES)))
 VIDEO_NODE_TYPES = ("video",)
-PLAYER_XPATH = (".//iframe/@src | .//iframe/@data-src | .//embed/@src | .//video/@src"
-                " | .//video/source/@src | .//object/@data")
-POSTER_XPATH = ".//video/@poster"
 
 
 def field(name, tail=""):
@@ -59,11 +38,9 @@ def field(name, tail=""):
 
 
 def main_node(response):
-    for xpath in MAIN_NODE_XPATHS:
-        node = response.xpath(xpath)
-        if node:
-            return node[0]
-    return None
+    """The page's own node, as a Selector (see ``page.main_node``), or None."""
+    node = page.main_node(response)
+    return None if node is None else Selector(root=node, type="html")
 
 
 def _first_text(scope, selectors):
@@ -91,7 +68,7 @@ def is_video(response, node) -> bool:
 
 def kicker_date(response) -> str | None:
     """The press review's kicker line, without its "الرصد الصحافي ليوم"."""
-    for element in response.xpath(KICKER_XPATH):
+    for element in xpaths.KICKER(response.selector.root):
         text = element_text(element)
         date = _KICKER_RE.sub("", text).strip(" :")
         if date and date != text:
@@ -102,13 +79,17 @@ def kicker_date(response) -> str | None:
 def video_fields(response, node) -> dict:
     """``video_urls`` (player/embed URLs) and ``poster_url`` of a video node."""
     scope = node if node is not None else response
-    urls = [response.urljoin(u.strip()) for u in scope.xpath(PLAYER_XPATH).getall() if u.strip()]
-    poster = scope.xpath(POSTER_XPATH).get() or (
+    root = scope.root if node is not None else response.selector.root
+    urls = [response.urljoin(u.strip()) for u in xpaths.PLAYER(root) if u.strip()]
+    poster = next(iter(xpaths.POSTER(root)), None) or (
         scope.css(field("field-image", " img::attr(src)")).get()
         or scope.css(field("field-video-image", " img::attr(src)")).get()
-        or scope.css(field("field-thumbnail", " img::attr(src)")).get())
-    return {"video_urls": list(dict.fromkeys(u for u in urls if u.startswith("http"))),
-            "poster_url": response.urljoin(poster.strip()) if poster else None}
+        or scope.css(field("field-thumbnail", " img::attr(src)")).get()
+    )
+    return {
+        "video_urls": list(dict.fromkeys(u for u in urls if u.startswith("http"))),
+        "poster_url": response.urljoin(poster.strip()) if poster else None,
+    }
 
 
 def drupal_fields(response):
@@ -120,15 +101,18 @@ def drupal_fields(response):
         body = node.css(field("body")) or node.css(field("field-description"))
         fields.update(
             body=paragraphs(body[0]) if body else None,
-            section=_first_text(node, [field("field-section", " a"),
-                                       field("field-section", " .field-item")]),
+            section=_first_text(
+                node, [field("field-section", " a"), field("field-section", " .field-item")]
+            ),
             tags=_texts(node, field("field-tags", " a")),
             authors=_texts(node, field("field-author", " a"))
             or _texts(node, field("field-author", " .field-item"))
             or _texts(node, ".username"),
             published_raw=_first_text(node, DATE_CSS),
-            image_urls=[response.urljoin(src) for src in
-                        node.css(field("field-image", " img::attr(src)")).getall()],
+            image_urls=[
+                response.urljoin(src)
+                for src in node.css(field("field-image", " img::attr(src)")).getall()
+            ],
             captions=_texts(node, "[class*='caption'], figcaption"),
         )
     if not fields.get("published_raw"):

@@ -82,8 +82,9 @@ def _extract(tree, url: str, options: dict) -> str:
     try:
         doc = trafilatura.bare_extraction(tree, url=url, **COMMON, **options)
     except Exception as error:  # trafilatura can raise on pathological markup
-        logger.warning("Generic extraction failed on %s: %s: %s", url,
-                       type(error).__name__, str(error)[:200])
+        logger.warning(
+            "Generic extraction failed on %s: %s: %s", url, type(error).__name__, str(error)[:200]
+        )
         return ""
     return (getattr(doc, "text", None) or "") if doc is not None else ""
 

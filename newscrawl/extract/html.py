@@ -9,34 +9,53 @@ import re
 import lxml.html
 from lxml import etree
 
+from newscrawl.extract import xpaths
+
 # Elements that start and end a paragraph; text between them (loose text
 # standing beside blocks, the attribution line of an embedded tweet) is a
 # paragraph of its own, in document order.
-BLOCKS = frozenset((
-    "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div",
-    "dl", "dt", "fieldset", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
-    "tbody", "thead", "tfoot", "ul",
-))
+BLOCKS = frozenset(
+    (
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "ul",
+    )
+)
 ROWS = frozenset(("tr",))  # a table row is one paragraph, its cells joined by " | "
 CELLS = frozenset(("td", "th"))
-
-# Never text, wherever they are.
-NOT_TEXT = ("script", "style", "noscript", "template")
-NOT_TEXT_XPATH = etree.XPath(" | ".join(f".//{tag}" for tag in NOT_TEXT)
-                             + " | .//comment() | .//processing-instruction()")
-
-# Never part of an article's text, whatever the theme.
-FURNITURE_XPATH = etree.XPath(
-    ".//script | .//style | .//noscript | .//template | .//form | .//iframe | .//button"
-    " | .//comment() | .//processing-instruction()"
-    " | .//figcaption | .//*[contains(@class, 'caption')]"
-    " | .//*[contains(@class, 'share') or contains(@class, 'social')]"
-    " | .//*[contains(@class, 'iran-in-brief') or contains(@id, 'iran-in-brief')]"
-    # "Loading…" placeholders that a script has not filled (yet).
-    " | .//*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
-)
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"\s+")
@@ -45,7 +64,9 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 # Something that is markup, not prose: a tag with a known shape, a comment or
 # CDATA section ("a < b" and "x<y" stay as they are).
 # A tag cut off at the end of the value counts too ("<svg onload=alert(1)").
-_MARKUP = re.compile(r"<(?:/?[A-Za-z][\w:-]*(?:[\s/][^<>]*)?>|[A-Za-z][\w:-]*[\s/][^<>]*$|!--|!\[CDATA\[)")
+_MARKUP = re.compile(
+    r"<(?:/?[A-Za-z][\w:-]*(?:[\s/][^<>]*)?>|[A-Za-z][\w:-]*[\s/][^<>]*$|!--|!\[CDATA\[)"
+)
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|$)", re.S)
 
 
@@ -107,8 +128,9 @@ def paragraphs(node) -> list[str]:
     root = copy.deepcopy(getattr(node, "root", node))
     if not isinstance(root.tag, str):
         return []
-    for junk in FURNITURE_XPATH(root):
-        junk.drop_tree()
+    for junk in xpaths.FURNITURE(root) + xpaths.PLACEHOLDER_BELOW(root):
+        if junk.getparent() is not None:
+            junk.drop_tree()
     return _paragraphs(root)
 
 
@@ -120,9 +142,9 @@ def element_text(element) -> str:
         return plain_text(root)
     if not isinstance(root.tag, str):
         return ""
-    if NOT_TEXT_XPATH(root):
+    if xpaths.NOT_TEXT(root):
         root = copy.deepcopy(root)
-        for junk in NOT_TEXT_XPATH(root):
+        for junk in xpaths.NOT_TEXT(root):
             junk.drop_tree()
     return _SPACES.sub(" ", "".join(root.itertext())).strip()
 
@@ -133,7 +155,7 @@ def _fragment(value: str):
         root = lxml.html.fragment_fromstring(value, create_parent="div")
     except (etree.ParserError, ValueError):
         return None
-    for junk in NOT_TEXT_XPATH(root):
+    for junk in xpaths.NOT_TEXT(root):
         junk.drop_tree()
     return root
 

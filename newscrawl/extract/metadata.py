@@ -10,11 +10,13 @@ of script, style, template and CDATA are removed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import weakref
 from collections.abc import Iterator
 
+from newscrawl.extract import xpaths
 from newscrawl.extract.html import plain_paragraphs, plain_text
 
 logger = logging.getLogger(__name__)
@@ -30,19 +32,17 @@ ARTICLE_TYPES = {
 # Objects nested deeper than this in @graph lists are not looked at.
 MAX_GRAPH_DEPTH = 32
 
-JSONLD_XPATH = '//script[@type="application/ld+json"]/text()'
-META_XPATH = "//meta[@property=$n or @name=$n]/@content"
-
 
 def meta(response, name: str) -> str | None:
     """The first ``content`` of ``<meta property=name>`` or ``<meta name=name>``,
     as plain text."""
-    value = response.xpath(META_XPATH, n=name).get()
-    return plain_text(value) if value is not None else None
+    values = xpaths.META_CONTENT(response.selector.root, name=name)
+    return plain_text(values[0]) if values else None
 
 
 def meta_all(response, name: str) -> list[str]:
-    return [v for v in map(plain_text, response.xpath(META_XPATH, n=name).getall()) if v]
+    values = xpaths.META_CONTENT(response.selector.root, name=name)
+    return [v for v in map(plain_text, values) if v]
 
 
 def _walk(root) -> Iterator[dict]:
@@ -98,11 +98,9 @@ def jsonld(response) -> JsonLd:
         return _PARSED[response]
     except (KeyError, TypeError):
         pass
-    parsed = JsonLd(response.xpath(JSONLD_XPATH).getall())
-    try:
+    parsed = JsonLd([str(s) for s in xpaths.JSONLD_SCRIPTS(response.selector.root)])
+    with contextlib.suppress(TypeError):  # not weak-referenceable: parsed again next time
         _PARSED[response] = parsed
-    except TypeError:  # not weak-referenceable: parse again next time
-        pass
     return parsed
 
 
@@ -218,7 +216,8 @@ def metadata_fields(response) -> dict:
     fields = {
         "title": read.text(ld.get("headline"), "headline") or meta(response, "og:title"),
         "summary": read.text(ld.get("description"), "description")
-        or meta(response, "og:description") or meta(response, "description"),
+        or meta(response, "og:description")
+        or meta(response, "description"),
         "section": read.text(ld.get("articleSection"), "articleSection")
         or meta(response, "article:section"),
         "tags": read.texts(ld.get("keywords"), "keywords", split=True)
@@ -234,7 +233,12 @@ def metadata_fields(response) -> dict:
     ignored = len(read.ignored) + parsed.unparsable
     if ignored:
         found["metadata_ignored"] = ignored
-        logger.info("%s: %d JSON-LD value(s) of the wrong type ignored%s", response.url, ignored,
-                    f" ({', '.join(read.ignored[:5])})" if read.ignored else
-                    " (unparsable or too deeply nested script)")
+        logger.info(
+            "%s: %d JSON-LD value(s) of the wrong type ignored%s",
+            response.url,
+            ignored,
+            f" ({', '.join(read.ignored[:5])})"
+            if read.ignored
+            else " (unparsable or too deeply nested script)",
+        )
     return found
