@@ -9,7 +9,7 @@ project's body (``extract()`` followed by the clean pipeline's text rules)
 and ``trafilatura.extract()`` with its default options are scored with
 token-level precision and recall (bags of ``\\w+`` tokens, case folded);
 the table gives their means over the pages, F1 of those means, and the time
-per page (the best of ``--repeat`` runs). ``--pages`` also lists each page.
+per page (each page's best of ``--repeat`` interleaved runs). ``--pages`` also lists each page.
 """
 
 from __future__ import annotations
@@ -107,7 +107,11 @@ SYSTEMS: dict[str, Callable[[Page], str]] = {
 class Result:
     name: str
     scores: dict[str, tuple[float, float]]
-    seconds: float  # for all pages, best run
+    times: dict[str, float]  # seconds per page, best run
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.times.values())
 
     @property
     def precision(self) -> float:
@@ -121,18 +125,29 @@ class Result:
 def evaluate(
     pages: list[Page], systems: Iterable[str] = tuple(SYSTEMS), repeat: int = 1
 ) -> list[Result]:
-    results = []
-    for name in systems:
-        run = SYSTEMS[name]
-        run(pages[0])  # imports and lazy setup outside the clock
-        best, bodies = float("inf"), {}
-        for _ in range(max(repeat, 1)):
-            start = time.perf_counter()
-            bodies = {page.id: run(page) for page in pages}
-            best = min(best, time.perf_counter() - start)
-        scores = {page.id: precision_recall(page.expected, bodies[page.id]) for page in pages}
-        results.append(Result(name, scores, best))
-    return results
+    """Score and time each system. Runs are interleaved (each page by every
+    system in turn) and each page's time is its best over *repeat* runs, so
+    that load from elsewhere on the machine weighs on all systems alike."""
+    names = list(systems)
+    for name in names:
+        SYSTEMS[name](pages[0])  # imports and lazy setup outside the clock
+    best = {name: {page.id: float("inf") for page in pages} for name in names}
+    bodies: dict[str, dict[str, str]] = {name: {} for name in names}
+    for _ in range(max(repeat, 1)):
+        for page in pages:
+            for name in names:
+                start = time.perf_counter()
+                bodies[name][page.id] = SYSTEMS[name](page)
+                elapsed = time.perf_counter() - start
+                best[name][page.id] = min(best[name][page.id], elapsed)
+    return [
+        Result(
+            name,
+            {page.id: precision_recall(page.expected, bodies[name][page.id]) for page in pages},
+            best[name],
+        )
+        for name in names
+    ]
 
 
 def table(results: list[Result], pages: int) -> str:
@@ -146,10 +161,14 @@ def table(results: list[Result], pages: int) -> str:
 
 
 def page_table(results: list[Result]) -> str:
-    header = "| page | " + " | ".join(f"{r.name} P / R" for r in results) + " |"
+    header = "| page | " + " | ".join(f"{r.name} P / R, time" for r in results) + " |"
     lines = [header, "| --- |" + " --- |" * len(results)]
     for page_id in results[0].scores:
-        cells = [f"{r.scores[page_id][0]:.2f} / {r.scores[page_id][1]:.2f}" for r in results]
+        cells = [
+            f"{r.scores[page_id][0]:.2f} / {r.scores[page_id][1]:.2f}, "
+            f"{1000 * r.times[page_id]:.1f} ms"
+            for r in results
+        ]
         lines.append(f"| {page_id} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

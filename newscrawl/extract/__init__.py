@@ -126,13 +126,21 @@ def is_teaser(body, other) -> bool:
     return sum((words & theirs).values()) >= EXCERPT_SHARE * sum(words.values())
 
 
+def main_text_length(response) -> int:
+    """The length of the page's main text, cheaply: the ``<p>`` text of the
+    element holding the most of it."""
+    lengths: Counter = Counter()
+    for paragraph in xpaths.PARAGRAPHS(response.selector.root):
+        lengths[paragraph.getparent()] += sum(map(len, paragraph.itertext()))
+    return max(lengths.values(), default=0)
+
+
 def _whole(body, response) -> bool:
-    """A metadata body that no other source can beat: no ellipsis, and not
-    much shorter than all the page's ``<p>`` text."""
+    """A metadata body no other source can beat, so that none need be run:
+    no ellipsis, and not much shorter than the page's main text."""
     if _ELLIPSIS.search(body[-1]):
         return False
-    page = sum(len(t) for t in xpaths.PAGE_PARAGRAPH_TEXT(response.selector.root))
-    return _length(body) >= TEASER_RATIO * page
+    return _length(body) >= TEASER_RATIO * main_text_length(response)
 
 
 def _merge(response, metadata, drupal, notes):

@@ -77,7 +77,7 @@ FURNITURE = etree.XPath(
 # ---------------------------------------------------------------- metadata (extract/metadata.py)
 JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']/text()")
 META_CONTENT = etree.XPath("//meta[@property=$name or @name=$name]/@content")
-PAGE_PARAGRAPH_TEXT = etree.XPath("//body//p//text()")
+PARAGRAPHS = etree.XPath("//body//p")
 
 # ---------------------------------------------------------------- Drupal fields (extract/drupal.py)
 # The Arabic daily press review's kicker line above the title.
