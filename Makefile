@@ -52,3 +52,8 @@ bench: setup  ## the whole crawl vs bare Scrapy, news-please and 2N on a generat
 
 bench-smoke: setup  ## the benchmark's CI version: N = 200, one run, no news-please, no profile
 	$(PY) -m bench.run --n 200 --runs 1 --no-peer --no-profile --mongo-docs 100 --results-dir bench/.work/smoke-results
+
+# The coverage report (README "The coverage report").
+.PHONY: report
+report: setup  ## write data/report/report.html from MONGO_URI (or the local FerretDB); ARGS="--crawl ID" for one crawl
+	scripts/report.sh $(ARGS)
