@@ -4,7 +4,7 @@ import json
 import logging
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
@@ -84,23 +84,19 @@ class CrawlSummary:
         ("redirects", "oldsite/redirects/"),
     )
 
-    def __init__(self, stats, crawler=None):
-        self.stats, self.crawler = stats, crawler
+    def __init__(self, stats):
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        ext = cls(crawler.stats, crawler)
+        ext = cls(crawler.stats)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def languages(self):
-        spider = getattr(self.crawler, "spider", None)
-        return tuple(getattr(spider, "languages", None) or EDITIONS)
-
-    def summary(self, reason):
+    def summary(self, reason, languages=EDITIONS):
         stats = self.stats.get_stats()
         parts = [f"{stats.get('response_received_count', 0)} pages fetched"]
-        editions = by_edition(stats, self.languages())
+        editions = by_edition(stats, languages)
         total = sum(sum(kinds.values()) for kinds in editions.values())
         parts.append(f"articles {total} ({describe_editions(editions)})")
         for label, prefix in self.GROUPS:
@@ -113,7 +109,8 @@ class CrawlSummary:
         return "; ".join(parts) + f"; finish reason: {reason}"
 
     def spider_closed(self, spider, reason):
-        logger.info("Crawl summary: %s", self.summary(reason))
+        languages = tuple(getattr(spider, "languages", None) or EDITIONS)
+        logger.info("Crawl summary: %s", self.summary(reason, languages))
         stats = {**self.stats.get_stats(), "finish_reason": reason}
         problem = failure(stats)
         if problem and not explained_already(stats):
@@ -192,7 +189,7 @@ class Progress(LogStats):
         self.pagers = {}  # listing path -> its number of pages
         self.fetched = Counter()  # listing path -> pages of it fetched
         self.work_start = None  # (monotonic time, work done) when the work became known
-        self.live = False
+        self.live, self.spider, self.host = False, None, None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -206,6 +203,7 @@ class Progress(LogStats):
         return ext
 
     def spider_opened(self, spider):
+        self.spider = spider
         self.live = getattr(spider, "source", "live") == "live"
         self.host = getattr(spider, "host", None)
         super().spider_opened(spider)
@@ -227,7 +225,11 @@ class Progress(LogStats):
             self.fetched[path] += 1
 
     def waiting(self):
-        engine = self.crawler.engine
+        """Requests in the scheduler and in the downloader."""
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling (yet)
+            return 0
         scheduler = getattr(engine, "scheduler", None)
         try:
             queued = len(scheduler) if scheduler is not None else 0
@@ -239,15 +241,15 @@ class Progress(LogStats):
         """Set the ``progress/*`` stats; return them (without the prefix)."""
         self.calculate_stats()
         stats = self.stats.get_stats()
-        editions = by_edition(stats, getattr(self.crawler.spider, "languages", None) or EDITIONS)
+        editions = by_edition(stats, getattr(self.spider, "languages", None) or EDITIONS)
         now = time.monotonic()
         fig = {
-            "updated_at": datetime.now(timezone.utc),
+            "updated_at": datetime.now(UTC),
             "pages_fetched": self.pages,
             "pages_per_min": round(self.prate, 1),
             "articles": self.items,
             "articles_per_min": round(self.irate, 1),
-            "waiting": self.waiting() if self.crawler.engine else 0,
+            "waiting": self.waiting(),
         }
         for lang, kinds in editions.items():
             fig[f"edition/{lang}"] = sum(kinds.values())

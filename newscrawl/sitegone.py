@@ -32,8 +32,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, signals
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError,
-                               DownloadTimeoutError, NotConfigured)
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    NotConfigured,
+)
 from scrapy.http import Response
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
 
@@ -129,14 +133,14 @@ class SiteGoneMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if not self._probe(request):
-            return None
+            return
         if isinstance(exception, SiteUnreachable):
-            return None
+            return
         kind = failure_kind(exception)
         if kind is None:
-            return None
+            return
         if kind == "timeout" and request.meta.get("retry_times", 0) < self.max_retries:
-            return None  # RetryMiddleware tries again
+            return  # RetryMiddleware tries again
         if not self.gone:
             self._give_up(kind)
         raise SiteUnreachable(f"{request.url}: {exception}") from None
@@ -146,6 +150,6 @@ class SiteGoneMiddleware:
         self.gone = kind
         self.stats.set_value("sitegone/reason", kind)
         logger.error(message(kind, spider.base_url, **details))
-        if self.crawler.engine is not None and self.crawler.crawling:
+        if self.crawler.crawling:
             task = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=REASON))
             task.add_done_callback(lambda t: t.cancelled() or t.exception())

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import arabic_reshaper  # noqa: E402
-from bidi.algorithm import get_display  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import arabic_reshaper
+from bidi.algorithm import get_display
+from matplotlib import pyplot as plt
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
-from newscrawl.report.queries import Timeline  # noqa: E402
+from newscrawl.report.queries import Timeline
 
 RC = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "path",
       "svg.hashsalt": "newscrawl-report", "axes.spines.top": False,

@@ -5,11 +5,19 @@ chart, and ``data-key`` attributes on the figures tests and scripts read."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from newscrawl.report.queries import (EDITIONS, KINDS, NOT_STORED, SOURCES, UNDATED_REASONS,
-                                      Report, not_stored_totals)
+from newscrawl.report.queries import (
+    EDITIONS,
+    KINDS,
+    NOT_STORED,
+    SOURCES,
+    UNDATED_REASONS,
+    Report,
+    not_stored_totals,
+)
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:1500px;color:#222}

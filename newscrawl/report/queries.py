@@ -11,9 +11,10 @@ data, for the charts, the tables and the tests.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from newscrawl.text.dates import is_relative
@@ -38,7 +39,7 @@ EXAMPLES = 5  # revised articles shown
 def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def month_of(value: datetime) -> str:
@@ -75,7 +76,7 @@ def in_window(doc: Mapping[str, Any], start: datetime | None, end: datetime | No
     only if it was new in this one)."""
     if start is None:
         return True
-    end = end or datetime.now(timezone.utc)
+    end = end or datetime.now(UTC)
     for name in ("first_seen_at", "last_seen_at"):
         seen = as_utc(doc.get(name))
         if seen is not None and start <= seen <= end:
@@ -162,8 +163,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     flat = {}
     for key, item in value.items():
         key = str(key)
-        if key.startswith("progress/"):
-            key = key[len("progress/"):]
+        key = key.removeprefix("progress/")
         flat.update(flatten(item, f"{prefix}/{key}" if prefix else key))
     return flat
 
@@ -307,15 +307,15 @@ def build(database: str, articles: list[dict], revisions: list[dict], crawls: li
         articles = [d for d in articles if in_window(d, start, end)]
         revisions = [r for r in revisions
                      if start and as_utc(r.get("replaced_at")) is not None
-                     and start <= as_utc(r["replaced_at"]) <= (end or datetime.now(timezone.utc))]
+                     and start <= as_utc(r["replaced_at"]) <= (end or datetime.now(UTC))]
         crawls = [crawl]
         scope = f"crawl {crawl.get('_id')}"
     else:
         scope = "the whole archive"
     seen = sorted((crawl_seen(doc) for doc in crawls),
-                  key=lambda c: c.started_at or datetime.min.replace(tzinfo=timezone.utc))
+                  key=lambda c: c.started_at or datetime.min.replace(tzinfo=UTC))
     return Report(database=database, scope=scope,
-                  generated_at=now or datetime.now(timezone.utc), total=len(articles),
+                  generated_at=now or datetime.now(UTC), total=len(articles),
                   counts=counts(articles), editions=per_edition(articles),
                   sections=per_section(articles), undated=undated(articles), crawls=seen,
                   versions=versions(articles, revisions, titles))
