@@ -190,6 +190,7 @@ class Progress(LogStats):
         self.fetched = Counter()  # listing path -> pages of it fetched
         self.work_start = None  # (monotonic time, work done) when the work became known
         self.live, self.spider, self.host = False, None, None
+        self.pagesprev = self.itemsprev = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -203,10 +204,14 @@ class Progress(LogStats):
         return ext
 
     def spider_opened(self, spider):
+        self.bind(spider)
+        super().spider_opened(spider)
+
+    def bind(self, spider):
+        """Follow *spider*: pagers are read on a live crawl of its host."""
         self.spider = spider
         self.live = getattr(spider, "source", "live") == "live"
         self.host = getattr(spider, "host", None)
-        super().spider_opened(spider)
 
     def response_received(self, response, request, spider):
         if not self.live or not isinstance(response, TextResponse):

@@ -105,9 +105,10 @@ WAYBACK_BACKOFF_MAX = 900.0
 WAYBACK_RETRY_TIMES = 5
 
 EXTENSIONS = {
+    # First: its final figures are in place when the others close.
+    "newscrawl.extensions.Progress": 490,
     "newscrawl.extensions.StatsFile": 500,
     "newscrawl.extensions.CrawlSummary": 510,
-    "newscrawl.extensions.Progress": 520,
     # The progress line replaces Scrapy's "Crawled N pages" line.
     "scrapy.extensions.logstats.LogStats": None,
 }
