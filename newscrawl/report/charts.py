@@ -105,8 +105,7 @@ def sections_chart(tl: Timeline) -> str:
         fig, axes = _figure(9, 1.5 + 0.28 * max(1, len(ranked)))
         ax = axes[0, 0]
         masked = np.ma.masked_invalid(grid)
-        cmap = plt.get_cmap("Blues").copy()
-        cmap.set_bad("#f0f0f0")
+        cmap = plt.get_cmap("Blues").with_extremes(bad="#f0f0f0")
         peak = max(1.0, float(np.nanmax(grid)) if ranked and not np.all(np.isnan(grid)) else 1.0)
         ax.imshow(np.ma.masked_where(masked == 0, masked), aspect="auto", cmap=cmap,
                   vmin=-0.3 * peak, vmax=peak, interpolation="nearest")

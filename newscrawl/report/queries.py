@@ -214,8 +214,13 @@ def crawl_seen(doc: Mapping[str, Any]) -> CrawlSeen:
     # The pipeline's own record of drops, with anything the progress lacks.
     for reason, n in (raw_counts.get("dropped") or {}).items():
         groups["dropped"].setdefault(reason, n)
-    if any(k.startswith("other/") for k in groups["pages not placed"]):
-        groups["pages not placed"].pop("pages/other", None)
+    unplaced = groups["pages not placed"]
+    total = unplaced.pop("pages/other", 0)
+    typed = sum(n for k, n in unplaced.items() if k != "pages/not_html")
+    if total > typed:  # pages of a kind the crawl could not name
+        unplaced["of no known type"] = total - typed
+    if "pages/not_html" in unplaced:
+        unplaced["not HTML"] = unplaced.pop("pages/not_html")
     arguments = doc.get("arguments") or {}
     wayback = {}
     if arguments.get("source") == "wayback":
