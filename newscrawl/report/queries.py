@@ -353,10 +353,8 @@ def load(db, collection: str = "articles", crawl_id: str | None = None):
 
 
 def fill_titles(report: Report, db, collection: str = "articles") -> None:
-    """The current titles of the revised examples (a primary-key lookup)."""
-    urls = [example["url"] for example in report.versions.examples]
-    if urls:
-        titles = {d["_id"]: d.get("title")
-                  for d in db[collection].find({"_id": {"$in": urls}}, {"title": 1})}
-        for example in report.versions.examples:
-            example["title"] = titles.get(example["url"])
+    """The current titles of the revised examples: one primary-key lookup
+    each (on FerretDB v1 an ``$in`` query scans the whole collection)."""
+    for example in report.versions.examples:
+        doc = db[collection].find_one({"_id": example["url"]}, {"title": 1})
+        example["title"] = (doc or {}).get("title")
