@@ -210,7 +210,7 @@ class Progress(LogStats):
     def bind(self, spider):
         """Follow *spider*: pagers are read on a live crawl of its host."""
         self.spider = spider
-        self.live = getattr(spider, "source", "live") == "live"
+        self.live = str(getattr(spider, "source", "live")) == "live"
         self.host = getattr(spider, "host", None)
 
     def response_received(self, response, request, spider):

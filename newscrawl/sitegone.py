@@ -105,7 +105,7 @@ class SiteGoneMiddleware:
 
     def spider_opened(self, spider: Any) -> None:
         # Only a crawl of the live site: the Wayback Machine is not the site.
-        if getattr(spider, "source", "live") != "live" or not getattr(spider, "host", None):
+        if str(getattr(spider, "source", "live")) != "live" or not getattr(spider, "host", None):
             self.reached = True
 
     def _probe(self, request: Request) -> bool:
