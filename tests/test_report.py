@@ -185,3 +185,11 @@ def test_report_of_a_replica_crawl_in_a_browser(replica, mongo_db, mongo_uri, cr
     crawl_id = str(mongo_db.crawls.find_one(sort=[("started_at", -1)])["_id"])
     assert number(f"crawl-{crawl_id}-unchanged") == articles.count_documents({})
     assert number("changed") == articles.count_documents({"version": {"$gt": 1}})
+    # What the crawls saw and did not store: the figures of their crawls documents.
+    statuses = Counter()
+    for doc in mongo_db.crawls.find():
+        for key, n in (doc.get("progress") or {}).items():
+            if key.startswith("http/"):
+                statuses[key[len("http/"):]] += n
+    for status, n in statuses.items():
+        assert number(f"notstored-HTTP errors-{status}") == n

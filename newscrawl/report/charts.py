@@ -123,7 +123,7 @@ def bars_chart(title: str, groups: dict[str, dict[str, int]], colours=None) -> s
     parts = sorted({p for g in groups.values() for p in g}, key=str)
     names = list(groups)
     with plt.rc_context(RC):
-        fig, axes = _figure(7, 0.9 + 0.32 * max(1, len(names)))
+        fig, axes = _figure(7, 0.9 + 0.24 * max(1, len(names)))
         ax = axes[0, 0]
         left = [0] * len(names)
         for part in parts:

@@ -20,15 +20,15 @@ from newscrawl.report.queries import (
 )
 
 STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:1500px;color:#222}
+body{font:14px/1.45 system-ui,sans-serif;margin:1rem auto;padding:0 1.5rem;max-width:1500px;color:#222}
+p.overview{font-size:1.05rem}nav a{color:#1f5fa0}
 h1{font-size:1.5rem}h2{font-size:1.15rem;border-bottom:1px solid #ccc;margin-top:2.2rem}
 section>div.pair{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
-figure{margin:0;flex:1 1 600px;max-width:900px}figure img{width:100%;height:auto}
+figure{margin:0;flex:1 1 560px;max-width:820px}figure img{width:100%;height:auto}
 .table{flex:1 1 380px;max-height:36rem;overflow:auto}
 table{border-collapse:collapse;font-size:13px}th,td{padding:2px 8px;border-bottom:1px solid #eee}
 th{text-align:left;background:#fafafa;position:sticky;top:0}td.n{text-align:right}
 td.missing{background:#fde0e0;color:#a00}p.note{color:#555;max-width:60rem}
-dl{display:grid;grid-template-columns:max-content auto;gap:2px 1rem}dt{font-weight:600}
 """
 
 
@@ -77,14 +77,18 @@ def pair(chart: str, tbl: str) -> str:
 
 def render(report: Report, charts: dict[str, str]) -> str:
     r = report
+    editions = ", ".join(
+        f'{lang} <span data-key="edition-{lang}">'
+        f'{sum(sum(c.values()) for (e, _), c in r.counts.items() if e == lang):,}</span>'
+        for lang in EDITIONS)
+    nav = " · ".join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title in (
+        ("counts", "counts"), ("months", "per month"), ("sections", "per section"),
+        ("undated", "without date"), ("notstored", "not stored"), ("versions", "versions"),
+        ("wayback", "Wayback")))
     parts = [f"<h1>newscrawl archive report: {escape(r.database)}, {escape(r.scope)}</h1>",
-             "<dl>",
-             f'<dt>articles</dt><dd data-key="total">{r.total:,}</dd>',
-             *(f'<dt>{lang}</dt><dd data-key="edition-{lang}">'
-               f'{sum(sum(c.values()) for (l, _), c in r.counts.items() if l == lang):,}</dd>'
-               for lang in EDITIONS),
-             f'<dt>crawls</dt><dd data-key="crawls">{len(r.crawls)}</dd>',
-             f"<dt>generated</dt><dd>{when(r.generated_at)}</dd></dl>"]
+             f'<p class="overview"><span data-key="total">{r.total:,}</span> articles '
+             f'({editions}); <span data-key="crawls">{len(r.crawls)}</span> crawls; '
+             f"generated {when(r.generated_at)}</p><nav>{nav}</nav>"]
 
     # Counts by edition, kind and source.
     sources = list(SOURCES) + sorted({s for c in r.counts.values() for s in c} - set(SOURCES))
@@ -158,7 +162,7 @@ def render(report: Report, charts: dict[str, str]) -> str:
     for c in r.crawls:
         crawl_rows.append(row(
             cell(c.id), cell(c.source), cell(when(c.started_at)), cell(when(c.finished_at)),
-            cell(c.finish_reason),
+            cell(c.finish_reason or "running"),
             *(cell(c.counts.get(k, 0), f"crawl-{c.id}-{k}")
               for k in ("scraped", "inserted", "updated", "unchanged", "errors", "spilled")),
             *(cell(", ".join(f"{k} {v}" for k, v in sorted(c.groups[h].items())) or "—")
