@@ -64,9 +64,10 @@ def by_edition(stats, languages=EDITIONS):
 
 def describe_editions(counts):
     """``en 5: article 3, brief 2, video 0; fa 0: …``"""
-    return "; ".join(f"{lang} {sum(kinds.values())}: "
-                     + ", ".join(f"{kind} {n}" for kind, n in kinds.items())
-                     for lang, kinds in counts.items())
+    return "; ".join(
+        f"{lang} {sum(kinds.values())}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items())
+        for lang, kinds in counts.items()
+    )
 
 
 class CrawlSummary:
@@ -100,8 +101,11 @@ class CrawlSummary:
         total = sum(sum(kinds.values()) for kinds in editions.values())
         parts.append(f"articles {total} ({describe_editions(editions)})")
         for label, prefix in self.GROUPS:
-            found = {k[len(prefix):]: v for k, v in sorted(stats.items())
-                     if k.startswith(prefix) and isinstance(v, int)}
+            found = {
+                k[len(prefix) :]: v
+                for k, v in sorted(stats.items())
+                if k.startswith(prefix) and isinstance(v, int)
+            }
             if found:
                 total = sum(found.values())
                 detail = ", ".join(f"{k} {v}" for k, v in found.items())
@@ -134,7 +138,8 @@ MIRRORED = (
 )
 # Drupal's pager: the "last »" link names the last page (0-based ?page=N).
 PAGER_LAST = etree.XPath(
-    "//li[contains(concat(' ', normalize-space(@class), ' '), ' pager-last ')]/a/@href")
+    "//li[contains(concat(' ', normalize-space(@class), ' '), ' pager-last ')]/a/@href"
+)
 
 
 def listing_pages(pager_hrefs, base):
@@ -157,10 +162,15 @@ def work_left(stats, pagers=None, fetched=None):
     the crawl goes."""
     if "wayback/urls" in stats:
         total = stats["wayback/urls"]
-        done = (stats.get("wayback/replays", 0) + stats.get("oldsite/skipped_known", 0)
-                + sum(v for k, v in stats.items()
-                      if k.startswith(("oldsite/errors/", "oldsite/http_status/"))
-                      and isinstance(v, int)))
+        done = (
+            stats.get("wayback/replays", 0)
+            + stats.get("oldsite/skipped_known", 0)
+            + sum(
+                v
+                for k, v in stats.items()
+                if k.startswith(("oldsite/errors/", "oldsite/http_status/")) and isinstance(v, int)
+            )
+        )
         return "wayback captures replayed", total, min(done, total)
     if pagers:
         done = sum(min(fetched.get(path, 0), pages) for path, pages in pagers.items())
@@ -273,7 +283,7 @@ class Progress(LogStats):
         for key, value in stats.items():
             for prefix, name in MIRRORED:
                 if key.startswith(prefix) and isinstance(value, int):
-                    fig[name + key[len(prefix):].replace(".", "_")] = value
+                    fig[name + key[len(prefix) :].replace(".", "_")] = value
                     break
         for name, value in fig.items():
             self.stats.set_value(f"progress/{name}", value)
@@ -281,22 +291,26 @@ class Progress(LogStats):
 
     def log(self, spider):
         fig = self.figures()
-        editions = ", ".join(f"{k.split('/')[1]} {v}" for k, v in fig.items()
-                             if k.startswith("edition/"))
-        line = (f"Progress: {fig['pages_fetched']} pages ({fig['pages_per_min']:g}/min); "
-                f"{fig['articles']} articles ({editions}; {fig['articles_per_min']:g}/min); "
-                f"{fig['waiting']} requests waiting")
+        editions = ", ".join(
+            f"{k.split('/')[1]} {v}" for k, v in fig.items() if k.startswith("edition/")
+        )
+        line = (
+            f"Progress: {fig['pages_fetched']} pages ({fig['pages_per_min']:g}/min); "
+            f"{fig['articles']} articles ({editions}; {fig['articles_per_min']:g}/min); "
+            f"{fig['waiting']} requests waiting"
+        )
         if "work" in fig:
             share = fig["work_done"] / fig["work_total"] if fig["work_total"] else 1
             line += f"; {fig['work']}: {fig['work_done']} of {fig['work_total']} ({share:.0%})"
             if fig["eta_seconds"] is not None:
-                line += (f", ETA {duration(fig['eta_seconds'])} "
-                         f"({fig['eta_at']:%Y-%m-%d %H:%M} UTC)")
+                line += f", ETA {duration(fig['eta_seconds'])} ({fig['eta_at']:%Y-%m-%d %H:%M} UTC)"
             else:
                 line += ", ETA not yet known"
         elif "wayback/captures_listed" in self.stats.get_stats():
-            line += (f"; listing Wayback captures: {fig.get('wayback/captures_listed', 0)} "
-                     "so far, ETA once the list is complete")
+            line += (
+                f"; listing Wayback captures: {fig.get('wayback/captures_listed', 0)} "
+                "so far, ETA once the list is complete"
+            )
         else:
             line += "; ETA unknown (no listing pager seen yet)"
         logger.info(line)

@@ -9,14 +9,18 @@ def failure(stats):
     """Why a crawl did not do its job (a sentence), or None."""
     reason = stats.get("finish_reason")
     if reason == SITE_UNREACHABLE:
-        return ("no page could be fetched: the site is unreachable "
-                f"({stats.get('sitegone/reason', 'unknown')}); "
-                "recover it with `scrapy crawl oldsite -a source=wayback`")
+        return (
+            "no page could be fetched: the site is unreachable "
+            f"({stats.get('sitegone/reason', 'unknown')}); "
+            "recover it with `scrapy crawl oldsite -a source=wayback`"
+        )
     if not stats.get("response_received_count") and reason != "mongo_unavailable":
         return "no page could be fetched: check base_url and the network"
     if stats.get("mongo/spilled"):
-        return (f"{stats['mongo/spilled']} items could not be written to MongoDB and were "
-                "spilled to a file: load them with `scrapy loadspill`")
+        return (
+            f"{stats['mongo/spilled']} items could not be written to MongoDB and were "
+            "spilled to a file: load them with `scrapy loadspill`"
+        )
     if reason == "render_failed":
         return "pages that need JavaScript could not be rendered: the browser did not start"
     if reason == "shutdown":

@@ -80,10 +80,12 @@ def message(kind: str, base_url: str, **details: str) -> str:
     """The one line that says the site is gone, and what to do."""
     parts = urlsplit(base_url)
     why = EXPLAINED[kind].format(host=parts.hostname or base_url, netloc=parts.netloc, **details)
-    return (f"The site at {base_url} is unreachable, no page could be fetched: {why}. "
-            f"The old site may be gone; recover it from the Internet Archive's captures "
-            f"with `{RECOVER}` (or `make crawl ARGS=\"-a source=wayback\"`), "
-            f"see README \"Recovering from the Wayback Machine\".")
+    return (
+        f"The site at {base_url} is unreachable, no page could be fetched: {why}. "
+        f"The old site may be gone; recover it from the Internet Archive's captures "
+        f'with `{RECOVER}` (or `make crawl ARGS="-a source=wayback"`), '
+        f'see README "Recovering from the Wayback Machine".'
+    )
 
 
 class SiteGoneMiddleware:
@@ -110,8 +112,11 @@ class SiteGoneMiddleware:
 
     def _probe(self, request: Request) -> bool:
         spider = self.crawler.spider
-        return (not self.reached and spider is not None
-                and urlsplit(request.url).hostname == getattr(spider, "host", None))
+        return (
+            not self.reached
+            and spider is not None
+            and urlsplit(request.url).hostname == getattr(spider, "host", None)
+        )
 
     def process_request(self, request: Request) -> None:
         if self.gone and self._probe(request):

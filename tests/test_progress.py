@@ -34,8 +34,13 @@ def test_line_and_stats_by_edition(progress, caplog):
     ext, stats, spider = progress
     stats.set_value("response_received_count", 40)
     stats.set_value("item_scraped_count", 7)
-    for key, n in {"items/en/article": 3, "items/en/brief": 1, "items/ar/video": 3,
-                   "oldsite/http_status/404": 2, "oldsite/pages/other/webform": 1}.items():
+    for key, n in {
+        "items/en/article": 3,
+        "items/en/brief": 1,
+        "items/ar/video": 3,
+        "oldsite/http_status/404": 2,
+        "oldsite/pages/other/webform": 1,
+    }.items():
         stats.set_value(key, n)
     with caplog.at_level(logging.INFO):
         ext.log(spider)
@@ -77,20 +82,32 @@ def test_pager_last_link():
 
 def test_summary_counts_every_edition_and_kind():
     crawler = get_crawler(OldsiteSpider)
-    for key, n in {"items/en/article": 2, "items/fa/video": 1, "items/ar/brief": 4,
-                   "response_received_count": 9}.items():
+    for key, n in {
+        "items/en/article": 2,
+        "items/fa/video": 1,
+        "items/ar/brief": 4,
+        "response_received_count": 9,
+    }.items():
         crawler.stats.set_value(key, n)
     line = CrawlSummary.from_crawler(crawler).summary("finished")
-    assert ("articles 7 (en 2: article 2, brief 0, video 0; fa 1: article 0, brief 0, video 1; "
-            "ar 4: article 0, brief 4, video 0)") in line
+    assert (
+        "articles 7 (en 2: article 2, brief 0, video 0; fa 1: article 0, brief 0, video 1; "
+        "ar 4: article 0, brief 4, video 0)"
+    ) in line
 
 
 def test_progress_line_in_a_crawl(replica, mongo_db, crawl):
-    result = crawl(replica.base_url, mongo_db.name, "-a", "render=never",
-                   settings={"PROGRESS_INTERVAL": "0.2", "DOWNLOAD_DELAY": "0.02"})
+    result = crawl(
+        replica.base_url,
+        mongo_db.name,
+        "-a",
+        "render=never",
+        settings={"PROGRESS_INTERVAL": "0.2", "DOWNLOAD_DELAY": "0.02"},
+    )
     assert result.returncode == 0, result
-    lines = [line for line in result.log.splitlines() if "[newscrawl.extensions] INFO: Progress:"
-             in line]
+    lines = [
+        line for line in result.log.splitlines() if "[newscrawl.extensions] INFO: Progress:" in line
+    ]
     assert len(lines) >= 2, result
     assert "listing pages of the pagers seen" in lines[-1]
     # The figures are final when the spider closes.

@@ -4,7 +4,7 @@ and the report of a replica crawl opened in a real browser."""
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,20 +14,41 @@ from newscrawl.report import charts, queries, write
 from newscrawl.report.queries import UNDATED_REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
-UTC = timezone.utc
 
 
-def art(lang="en", kind="article", when=None, source="live", section="Iran", raw="x",
-        version=1, seen=None, url=None):
+def art(
+    lang="en",
+    kind="article",
+    when=None,
+    source="live",
+    section="Iran",
+    raw="x",
+    version=1,
+    seen=None,
+    url=None,
+):
     seen = seen or datetime(2024, 1, 1, tzinfo=UTC)
-    return {"url": url or f"u{id(object())}", "language": lang, "kind": kind, "source": source,
-            "section": section, "published_at": when, "published_raw": raw if when else raw,
-            "version": version, "first_seen_at": seen, "last_seen_at": seen}
+    return {
+        "url": url or f"u{id(object())}",
+        "language": lang,
+        "kind": kind,
+        "source": source,
+        "section": section,
+        "published_at": when,
+        "published_raw": raw if when else raw,
+        "version": version,
+        "first_seen_at": seen,
+        "last_seen_at": seen,
+    }
 
 
 def test_missing_months_stand_out_per_edition():
-    docs = [art(when=datetime(2020, 1, 5, tzinfo=UTC)), art(when=datetime(2020, 4, 2, tzinfo=UTC)),
-            art("fa", when=datetime(2020, 2, 1, tzinfo=UTC)), art("fa", when=None, raw="")]
+    docs = [
+        art(when=datetime(2020, 1, 5, tzinfo=UTC)),
+        art(when=datetime(2020, 4, 2, tzinfo=UTC)),
+        art("fa", when=datetime(2020, 2, 1, tzinfo=UTC)),
+        art("fa", when=None, raw=""),
+    ]
     tl = queries.per_edition(docs)
     assert tl.months == ["2020-01", "2020-02", "2020-03", "2020-04"]
     assert tl.rows["en"] == [1, 0, 0, 1] and tl.rows["fa"] == [0, 1, 0, 0]
@@ -43,7 +64,9 @@ def test_months_are_tehran_months():
 
 def test_sections_by_edition():
     docs = [art("fa", section="سیاست", when=datetime(2021, m, 1, tzinfo=UTC)) for m in (1, 3)]
-    tl = queries.per_section(docs + [art("ar", section=None, when=datetime(2021, 2, 9, tzinfo=UTC))])
+    tl = queries.per_section(
+        docs + [art("ar", section=None, when=datetime(2021, 2, 9, tzinfo=UTC))]
+    )
     assert tl.rows[("fa", "سیاست")] == [1, 0, 1]
     assert tl.missing[("fa", "سیاست")] == ["2021-02"]
     assert tl.rows[("ar", "(none)")] == [0, 1, 0]
@@ -58,20 +81,40 @@ def test_counts_by_edition_kind_and_source():
 
 
 def test_undated_by_reason():
-    docs = [art(when=datetime(2020, 1, 1, tzinfo=UTC)), art(raw=None), art(raw="۲ ساعت پیش"),
-            art(raw="someday soon")]
+    docs = [
+        art(when=datetime(2020, 1, 1, tzinfo=UTC)),
+        art(raw=None),
+        art(raw="۲ ساعت پیش"),
+        art(raw="someday soon"),
+    ]
     row = queries.undated(docs)["en"]
     assert row["total"] == 4 and row["dated"] == 1
     assert [row[r] for r in UNDATED_REASONS] == [1, 1, 1]
 
 
 def test_what_the_crawls_did_not_store_nested_or_flat():
-    flat = {"_id": "a", "arguments": {"source": "live"}, "counts": {"dropped": {"empty_body": 2}},
-            "progress": {"http/404": 3, "unplaced/webform": 1, "pages/other": 1,
-                         "errors/timeout": 4, "render/failed": 1}}
-    nested = {**flat, "progress": {"http": {"404": 3}, "unplaced": {"webform": 1},
-                                   "pages": {"other": 1}, "errors": {"timeout": 4},
-                                   "render": {"failed": 1}}}
+    flat = {
+        "_id": "a",
+        "arguments": {"source": "live"},
+        "counts": {"dropped": {"empty_body": 2}},
+        "progress": {
+            "http/404": 3,
+            "unplaced/webform": 1,
+            "pages/other": 1,
+            "errors/timeout": 4,
+            "render/failed": 1,
+        },
+    }
+    nested = {
+        **flat,
+        "progress": {
+            "http": {"404": 3},
+            "unplaced": {"webform": 1},
+            "pages": {"other": 1},
+            "errors": {"timeout": 4},
+            "render": {"failed": 1},
+        },
+    }
     for doc in (flat, nested):
         seen = queries.crawl_seen(doc)
         assert seen.groups["HTTP errors"] == {"404": 3}
@@ -82,19 +125,23 @@ def test_what_the_crawls_did_not_store_nested_or_flat():
 
 
 def test_wayback_crawl_figures():
-    doc = {"_id": "w", "arguments": {"source": "wayback"},
-           "counts": {"inserted": 5, "updated": 1, "unchanged": 2},
-           "progress": {"wayback/captures_listed": 900, "wayback/urls": 10,
-                        "wayback/replays": 9}}
+    doc = {
+        "_id": "w",
+        "arguments": {"source": "wayback"},
+        "counts": {"inserted": 5, "updated": 1, "unchanged": 2},
+        "progress": {"wayback/captures_listed": 900, "wayback/urls": 10, "wayback/replays": 9},
+    }
     w = queries.crawl_seen(doc).wayback
     assert (w["captures listed"], w["pages chosen"], w["replayed"], w["stored"]) == (900, 10, 9, 8)
 
 
 def test_versions_and_examples():
     docs = [art(url="a", version=3), art(url="b", version=2), art(url="c")]
-    revisions = [{"url": "a", "version": 1, "content": {"title": "Old"}},
-                 {"url": "a", "version": 2, "content": {"title": "Older?"}},
-                 {"url": "b", "version": 1, "content": {"title": "B"}}]
+    revisions = [
+        {"url": "a", "version": 1, "content": {"title": "Old"}},
+        {"url": "a", "version": 2, "content": {"title": "Older?"}},
+        {"url": "b", "version": 1, "content": {"title": "B"}},
+    ]
     v = queries.versions(docs, revisions)
     assert (v.articles, v.changed, v.revisions) == (3, 2, 3)
     assert v.by_version == {1: 1, 2: 1, 3: 1}
@@ -127,7 +174,9 @@ def test_html_is_self_contained(tmp_path):
     assert "<script" not in text and 'src="http' not in text and "<link" not in text
     assert text.count('src="data:image/svg+xml;base64,') >= 6
     assert sorted(p.name for p in (tmp_path / "report-charts").iterdir())[:2] == [
-        "counts.svg", "months.svg"]
+        "counts.svg",
+        "months.svg",
+    ]
 
 
 @pytest.mark.browser
@@ -141,9 +190,24 @@ def test_report_of_a_replica_crawl_in_a_browser(replica, mongo_db, mongo_uri, cr
         result = crawl(replica.base_url, mongo_db.name, "-a", "render=never")
         assert result.returncode == 0, result
     out = tmp_path / "report"
-    run = subprocess.run([sys.executable, "-m", "scrapy", "report", "-o", str(out),
-                          "-s", f"MONGO_URI={mongo_uri}", "-s", f"MONGO_DATABASE={mongo_db.name}"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "report",
+            "-o",
+            str(out),
+            "-s",
+            f"MONGO_URI={mongo_uri}",
+            "-s",
+            f"MONGO_DATABASE={mongo_db.name}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     page_path = out / "report.html"
     assert page_path.exists(), run.stdout
@@ -154,10 +218,13 @@ def test_report_of_a_replica_crawl_in_a_browser(replica, mongo_db, mongo_uri, cr
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(page_path.as_uri())
-        images = page.evaluate("[...document.images].map(i => [i.dataset.chart, i.complete,"
-                               " i.naturalWidth])")
-        figures = {el.get_attribute("data-key"): el.inner_text()
-                   for el in page.query_selector_all("[data-key]")}
+        images = page.evaluate(
+            "[...document.images].map(i => [i.dataset.chart, i.complete, i.naturalWidth])"
+        )
+        figures = {
+            el.get_attribute("data-key"): el.inner_text()
+            for el in page.query_selector_all("[data-key]")
+        }
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
@@ -175,11 +242,13 @@ def test_report_of_a_replica_crawl_in_a_browser(replica, mongo_db, mongo_uri, cr
         assert number(f"edition-{lang}") == articles.count_documents({"language": lang})
         for kind in ("article", "brief", "video"):
             for source in ("live", "wayback"):
-                stored = articles.count_documents({"language": lang, "kind": kind,
-                                                   "source": source})
+                stored = articles.count_documents(
+                    {"language": lang, "kind": kind, "source": source}
+                )
                 assert number(f"count-{lang}-{kind}-{source}") == stored
         assert number(f"undated-{lang}") == articles.count_documents(
-            {"language": lang, "published_at": None})
+            {"language": lang, "published_at": None}
+        )
     for doc in articles.find({"published_at": {"$ne": None}}, {"language": 1, "published_at": 1}):
         assert f"month-{doc['language']}-{queries.month_of(doc['published_at'])}" in figures
     crawl_id = str(mongo_db.crawls.find_one(sort=[("started_at", -1)])["_id"])
@@ -190,6 +259,6 @@ def test_report_of_a_replica_crawl_in_a_browser(replica, mongo_db, mongo_uri, cr
     for doc in mongo_db.crawls.find():
         for key, n in (doc.get("progress") or {}).items():
             if key.startswith("http/"):
-                statuses[key[len("http/"):]] += n
+                statuses[key[len("http/") :]] += n
     for status, n in statuses.items():
         assert number(f"notstored-HTTP errors-{status}") == n

@@ -29,10 +29,13 @@ def middleware(base_url=BASE, **spider_args):
     return mw, crawler
 
 
-@pytest.mark.parametrize("exc, kind, says", [
-    (CannotResolveHostError("DNS lookup failed"), "dns", "does not resolve"),
-    (DownloadConnectionRefusedError("refused"), "refused", "refused the connection"),
-])
+@pytest.mark.parametrize(
+    "exc, kind, says",
+    [
+        (CannotResolveHostError("DNS lookup failed"), "dns", "does not resolve"),
+        (DownloadConnectionRefusedError("refused"), "refused", "refused the connection"),
+    ],
+)
 def test_a_start_page_that_cannot_be_reached_ends_the_crawl(exc, kind, says, caplog):
     mw, crawler = middleware()
     with caplog.at_level(logging.ERROR), pytest.raises(SiteUnreachable):
@@ -50,8 +53,9 @@ def test_a_start_page_that_cannot_be_reached_ends_the_crawl(exc, kind, says, cap
 
 def test_a_start_page_redirected_to_the_new_site_ends_the_crawl(caplog):
     mw, crawler = middleware()
-    redirect = Response(f"{BASE}/en", status=301,
-                        headers={"Location": "https://www.iranintl.com/en"})
+    redirect = Response(
+        f"{BASE}/en", status=301, headers={"Location": "https://www.iranintl.com/en"}
+    )
     with caplog.at_level(logging.ERROR):
         assert mw.process_response(Request(f"{BASE}/en"), redirect) is redirect
     assert crawler.stats.get_value("sitegone/reason") == "new_site"
@@ -77,8 +81,10 @@ def test_a_timeout_is_retried_before_it_counts():
 
 def test_other_hosts_and_wayback_crawls_are_left_alone():
     mw, _ = middleware()
-    assert mw.process_exception(Request("http://elsewhere.invalid/"),
-                                CannotResolveHostError("x")) is None
+    assert (
+        mw.process_exception(Request("http://elsewhere.invalid/"), CannotResolveHostError("x"))
+        is None
+    )
     mw, _ = middleware(source="wayback")
     assert mw.process_exception(Request(f"{BASE}/en"), CannotResolveHostError("x")) is None
 
@@ -115,7 +121,11 @@ def test_refused_loopback_port(mongo_db, crawl):
 def test_start_pages_redirected_to_the_new_site(mongo_db, crawl):
     with start() as server:
         for path in ("/", "/en", "/ar", "/robots.txt"):
-            server.set_route(path, lambda query, path=path: Reply(
-                301, (("Location", f"https://www.iranintl.com{path}"),)))
+            server.set_route(
+                path,
+                lambda query, path=path: Reply(
+                    301, (("Location", f"https://www.iranintl.com{path}"),)
+                ),
+            )
         result = crawl(server.base_url, mongo_db.name, "-a", "render=never")
     assert_gone(result, "redirects to the new site")

@@ -32,10 +32,15 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser):
         super().add_options(parser)
-        parser.add_argument("--crawl", metavar="ID",
-                            help="report on one crawl (an _id of the crawls collection)")
-        parser.add_argument("-o", "--output", metavar="DIR",
-                            help="where to write the report (default: the REPORT_DIR setting)")
+        parser.add_argument(
+            "--crawl", metavar="ID", help="report on one crawl (an _id of the crawls collection)"
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="DIR",
+            help="where to write the report (default: the REPORT_DIR setting)",
+        )
 
     def run(self, args, opts):
         configure_logging(self.settings)
@@ -44,19 +49,25 @@ class Command(ScrapyCommand):
         where = describe_uri(uri)
         started = time.perf_counter()
         try:
-            client = MongoClient(uri, tz_aware=True, appname="newscrawl-report",
-                                 serverSelectionTimeoutMS=int(timeout * 1000))
+            client = MongoClient(
+                uri,
+                tz_aware=True,
+                appname="newscrawl-report",
+                serverSelectionTimeoutMS=int(timeout * 1000),
+            )
         except PyMongoError as exc:
             logger.error(connection_problem(exc, where, timeout))
             self.exitcode = 1
             return
         try:
             db = client[s.get("MONGO_DATABASE")]
-            path, built = report.make(db, opts.output or s.get("REPORT_DIR"),
-                                      s.get("MONGO_COLLECTION"), opts.crawl)
+            path, built = report.make(
+                db, opts.output or s.get("REPORT_DIR"), s.get("MONGO_COLLECTION"), opts.crawl
+            )
         except LookupError as exc:
-            logger.error("%s: see db.crawls.find({}, {started_at: 1, finish_reason: 1})",
-                         exc.args[0])
+            logger.error(
+                "%s: see db.crawls.find({}, {started_at: 1, finish_reason: 1})", exc.args[0]
+            )
             self.exitcode = 1
             return
         except PyMongoError as exc:
@@ -66,6 +77,9 @@ class Command(ScrapyCommand):
         finally:
             client.close()
         t = built.timings
-        print(f"{path}: {built.total} articles, {len(built.crawls)} crawls, {built.scope} "
-              f"({time.perf_counter() - started:.1f} s: read {t['read']:.1f} s, "
-              f"compute {t['compute']:.1f} s, charts {t['charts']:.1f} s)", flush=True)
+        print(
+            f"{path}: {built.total} articles, {len(built.crawls)} crawls, {built.scope} "
+            f"({time.perf_counter() - started:.1f} s: read {t['read']:.1f} s, "
+            f"compute {t['compute']:.1f} s, charts {t['charts']:.1f} s)",
+            flush=True,
+        )

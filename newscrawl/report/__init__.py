@@ -15,24 +15,34 @@ from newscrawl.report.queries import UNDATED_REASONS, Report, not_stored_totals
 
 def draw(report: Report) -> dict[str, str]:
     """Every chart of *report*, as SVG text by name."""
-    wayback = {f"{c.id[-6:]} {metric}": {"n": n} for c in report.crawls if c.wayback
-               for metric, n in list(c.wayback.items())[:4]}
-    undated = {lang: {reason: c.get(reason, 0) for reason in UNDATED_REASONS}
-               for lang, c in report.undated.items()}
+    wayback = {
+        f"{c.id[-6:]} {metric}": {"n": n}
+        for c in report.crawls
+        if c.wayback
+        for metric, n in list(c.wayback.items())[:4]
+    }
+    undated = {
+        lang: {reason: c.get(reason, 0) for reason in UNDATED_REASONS}
+        for lang, c in report.undated.items()
+    }
     totals = not_stored_totals(report.crawls)
     return {
-        "counts": charts.bars_chart("Articles by edition and kind, by source",
-                                    html.kinds_groups(report), charts.COLOURS),
+        "counts": charts.bars_chart(
+            "Articles by edition and kind, by source", html.kinds_groups(report), charts.COLOURS
+        ),
         "months": charts.months_chart(report.editions),
         "sections": charts.sections_chart(report.sections),
         "undated": charts.bars_chart("Articles without published_at, by reason", undated),
-        "notstored": charts.bars_chart("Seen by the crawls, not stored",
-                                       {h: dict(c) for h, c in totals.items()}),
-        "versions": charts.bars_chart("Articles by version",
-                                      {f"version {v}": {"articles": n}
-                                       for v, n in report.versions.by_version.items()}),
-        "wayback": charts.bars_chart("Wayback Machine: listed, chosen, replayed, stored",
-                                     wayback) if wayback else "",
+        "notstored": charts.bars_chart(
+            "Seen by the crawls, not stored", {h: dict(c) for h, c in totals.items()}
+        ),
+        "versions": charts.bars_chart(
+            "Articles by version",
+            {f"version {v}": {"articles": n} for v, n in report.versions.by_version.items()},
+        ),
+        "wayback": charts.bars_chart("Wayback Machine: listed, chosen, replayed, stored", wayback)
+        if wayback
+        else "",
     }
 
 
@@ -53,8 +63,9 @@ def write(report: Report, out_dir: str | Path, name: str = "report") -> Path:
     return page
 
 
-def make(db, out_dir: str | Path, collection: str = "articles",
-         crawl_id: str | None = None) -> tuple[Path, Report]:
+def make(
+    db, out_dir: str | Path, collection: str = "articles", crawl_id: str | None = None
+) -> tuple[Path, Report]:
     """Read *db*, build the report (of one crawl with *crawl_id*) and write it."""
     started = time.perf_counter()
     articles, revisions, crawls, crawl = queries.load(db, collection, crawl_id)

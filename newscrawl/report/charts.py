@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -26,11 +27,22 @@ from matplotlib.figure import Figure
 
 from newscrawl.report.queries import Timeline
 
-RC = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "path",
-      "svg.hashsalt": "newscrawl-report", "axes.spines.top": False,
-      "axes.spines.right": False}
-COLOURS = {"en": "#1f77b4", "fa": "#2ca02c", "ar": "#9467bd", "live": "#1f77b4",
-           "wayback": "#ff7f0e", "warc": "#8c564b"}
+RC: dict[Any, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "newscrawl-report",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+COLOURS = {
+    "en": "#1f77b4",
+    "fa": "#2ca02c",
+    "ar": "#9467bd",
+    "live": "#1f77b4",
+    "wayback": "#ff7f0e",
+    "warc": "#8c564b",
+}
 MISSING = "#d62728"  # a month with nothing
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u061c"), None)
@@ -71,13 +83,21 @@ def months_chart(tl: Timeline) -> str:
     with plt.rc_context(RC):
         fig, axes = _figure(9, 1.2 + 1.4 * max(1, len(rows)), max(1, len(rows)), sharex=True)
         months = tl.months or ["-"]
-        for ax, row in zip(axes[:, 0], rows or ["-"]):
+        for ax, row in zip(axes[:, 0], rows or ["-"], strict=True):
             values = tl.rows.get(row, [0] * len(months)) or [0] * len(months)
             ax.bar(range(len(values)), values, color=COLOURS.get(row, "#555"), width=0.85)
             gaps = [months.index(m) for m in tl.missing.get(row, []) if m in months]
             if gaps:
-                ax.scatter(gaps, [0] * len(gaps), marker="|", s=120, color=MISSING, zorder=3,
-                           clip_on=False, label="no article that month")
+                ax.scatter(
+                    gaps,
+                    [0] * len(gaps),
+                    marker="|",
+                    s=120,
+                    color=MISSING,
+                    zorder=3,
+                    clip_on=False,
+                    label="no article that month",
+                )
                 ax.legend(loc="upper left", fontsize=7, frameon=False)
             ax.set_ylabel(label(row), rotation=0, ha="right", va="center")
         _tick_months(axes[-1, 0], months)
@@ -107,12 +127,17 @@ def sections_chart(tl: Timeline) -> str:
         masked = np.ma.masked_invalid(grid)
         cmap = plt.get_cmap("Blues").with_extremes(bad="#f0f0f0")
         peak = max(1.0, float(np.nanmax(grid)) if ranked and not np.all(np.isnan(grid)) else 1.0)
-        ax.imshow(np.ma.masked_where(masked == 0, masked), aspect="auto", cmap=cmap,
-                  vmin=-0.3 * peak, vmax=peak, interpolation="nearest")
+        ax.imshow(
+            np.ma.masked_where(masked == 0, masked),
+            aspect="auto",
+            cmap=cmap,
+            vmin=-0.3 * peak,
+            vmax=peak,
+            interpolation="nearest",
+        )
         zeros = np.ma.masked_where(~(grid == 0), np.ones_like(grid))
         ax.imshow(zeros, aspect="auto", cmap=ListedColormap([MISSING]), interpolation="nearest")
-        ax.set_yticks(range(len(ranked)),
-                      [f"{row[0]}: {label(row[1])}" for row in ranked] or ["-"])
+        ax.set_yticks(range(len(ranked)), [f"{row[0]}: {label(row[1])}" for row in ranked] or ["-"])
         _tick_months(ax, months)
         ax.set_title("Articles per month and section (red: a month with nothing)")
         return svg(fig)
@@ -128,9 +153,14 @@ def bars_chart(title: str, groups: dict[str, dict[str, int]], colours=None) -> s
         left = [0] * len(names)
         for part in parts:
             values = [groups[n].get(part, 0) for n in names]
-            ax.barh(range(len(names)), values, left=left, label=label(part),
-                    color=(colours or {}).get(part))
-            left = [a + b for a, b in zip(left, values)]
+            ax.barh(
+                range(len(names)),
+                values,
+                left=left,
+                label=label(part),
+                color=(colours or {}).get(part),
+            )
+            left = [a + b for a, b in zip(left, values, strict=True)]
         ax.set_yticks(range(len(names)), [label(n) for n in names] or ["-"])
         ax.invert_yaxis()
         if parts:

@@ -10,6 +10,7 @@ data, for the charts, the tables and the tests.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,8 +27,17 @@ SOURCES = ("live", "wayback", "warc")
 # the evening before in UTC.
 SITE_ZONE = ZoneInfo("Asia/Tehran")
 # What the single pass over ``articles`` reads.
-ARTICLE_FIELDS = ("language", "kind", "source", "section", "published_at", "published_raw",
-                  "version", "first_seen_at", "last_seen_at")
+ARTICLE_FIELDS = (
+    "language",
+    "kind",
+    "source",
+    "section",
+    "published_at",
+    "published_raw",
+    "version",
+    "first_seen_at",
+    "last_seen_at",
+)
 REVISION_FIELDS = ("url", "version", "replaced_at", "content.title")
 # Why an article has no ``published_at``. The dates pipeline stores no reason
 # on the document (only the stats dates/missing, dates/relative,
@@ -44,7 +54,9 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def month_of(value: datetime) -> str:
     """``YYYY-MM`` of a date, on the site's calendar."""
-    return as_utc(value).astimezone(SITE_ZONE).strftime("%Y-%m")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(SITE_ZONE).strftime("%Y-%m")
 
 
 def months_between(first: str, last: str) -> list[str]:
@@ -82,6 +94,13 @@ def in_window(doc: Mapping[str, Any], start: datetime | None, end: datetime | No
         if seen is not None and start <= seen <= end:
             return True
     return False
+
+
+def _between(value: datetime | None, start: datetime | None, end: datetime | None) -> bool:
+    value = as_utc(value)
+    if value is None or start is None:
+        return False
+    return start <= value <= (end or datetime.now(UTC))
 
 
 @dataclass
@@ -138,7 +157,9 @@ def per_section(docs: Iterable[Mapping[str, Any]]) -> Timeline:
 
 def counts(docs: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Counter]:
     """``(edition, kind) -> Counter(source)``, every edition and kind present."""
-    table = {(lang, kind): Counter() for lang in EDITIONS for kind in KINDS}
+    table: dict[tuple[str, str], Counter] = {
+        (lang, kind): Counter() for lang in EDITIONS for kind in KINDS
+    }
     for doc in docs:
         key = (doc.get("language") or "?", doc.get("kind") or "?")
         table.setdefault(key, Counter())[doc.get("source") or "live"] += 1
@@ -147,7 +168,7 @@ def counts(docs: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Counter]:
 
 def undated(docs: Iterable[Mapping[str, Any]]) -> dict[str, Counter]:
     """``edition -> Counter`` of ``total``, ``dated`` and each undated reason."""
-    table = {lang: Counter() for lang in EDITIONS}
+    table: dict[str, Counter] = {lang: Counter() for lang in EDITIONS}
     for doc in docs:
         row = table.setdefault(doc.get("language") or "?", Counter())
         row["total"] += 1
@@ -209,7 +230,7 @@ def crawl_seen(doc: Mapping[str, Any]) -> CrawlSeen:
                 continue
             for prefix in prefixes:
                 if key == prefix or (prefix.endswith("/") and key.startswith(prefix)):
-                    found[key[len(prefix):] if prefix.endswith("/") else key] = value
+                    found[key[len(prefix) :] if prefix.endswith("/") else key] = value
         groups[heading] = found
     # The pipeline's own record of drops, with anything the progress lacks.
     for reason, n in (raw_counts.get("dropped") or {}).items():
@@ -225,23 +246,31 @@ def crawl_seen(doc: Mapping[str, Any]) -> CrawlSeen:
     wayback = {}
     if arguments.get("source") == "wayback":
         stored = sum(counted.get(k, 0) for k in ("inserted", "updated", "unchanged"))
-        wayback = {"captures listed": progress.get("wayback/captures_listed", 0),
-                   "pages chosen": progress.get("wayback/urls", 0),
-                   "replayed": progress.get("wayback/replays", 0),
-                   "stored": stored,
-                   "throttled (429)": progress.get("wayback/throttled", 0),
-                   "CDX pages failed": progress.get("wayback/cdx_failed", 0)}
-    return CrawlSeen(id=str(doc.get("_id")), spider=str(doc.get("spider") or "?"),
-                     source=str(arguments.get("source") or "live"),
-                     started_at=as_utc(doc.get("started_at")),
-                     finished_at=as_utc(doc.get("finished_at")),
-                     finish_reason=doc.get("finish_reason"), counts=counted,
-                     groups=groups, wayback=wayback, has_progress=bool(progress))
+        wayback = {
+            "captures listed": progress.get("wayback/captures_listed", 0),
+            "pages chosen": progress.get("wayback/urls", 0),
+            "replayed": progress.get("wayback/replays", 0),
+            "stored": stored,
+            "throttled (429)": progress.get("wayback/throttled", 0),
+            "CDX pages failed": progress.get("wayback/cdx_failed", 0),
+        }
+    return CrawlSeen(
+        id=str(doc.get("_id")),
+        spider=str(doc.get("spider") or "?"),
+        source=str(arguments.get("source") or "live"),
+        started_at=as_utc(doc.get("started_at")),
+        finished_at=as_utc(doc.get("finished_at")),
+        finish_reason=doc.get("finish_reason"),
+        counts=counted,
+        groups=groups,
+        wayback=wayback,
+        has_progress=bool(progress),
+    )
 
 
 def not_stored_totals(crawls: Iterable[CrawlSeen]) -> dict[str, Counter]:
     """Each NOT_STORED heading -> Counter over all *crawls*."""
-    totals = {heading: Counter() for heading, _ in NOT_STORED}
+    totals: dict[str, Counter] = {heading: Counter() for heading, _ in NOT_STORED}
     for crawl in crawls:
         for heading, found in crawl.groups.items():
             totals[heading].update(found)
@@ -254,11 +283,17 @@ class Versions:
     changed: int  # of them, with more than one version
     revisions: int  # previous versions kept (in scope)
     by_version: dict[int, int]  # version -> articles
-    examples: list[dict[str, Any]]  # {url, version, title, revisions: [{version, title, replaced_at}]}
+    examples: list[
+        dict[str, Any]
+    ]  # {url, version, title, revisions: [{version, title, replaced_at}]}
 
 
-def versions(docs: Iterable[Mapping[str, Any]], revisions: Iterable[Mapping[str, Any]],
-             titles: Mapping[str, str] | None = None, limit: int = EXAMPLES) -> Versions:
+def versions(
+    docs: Iterable[Mapping[str, Any]],
+    revisions: Iterable[Mapping[str, Any]],
+    titles: Mapping[Any, str] | None = None,
+    limit: int = EXAMPLES,
+) -> Versions:
     """How many articles changed between crawls, and a few with their revisions."""
     by_version: Counter = Counter()
     changed_urls = []
@@ -267,23 +302,36 @@ def versions(docs: Iterable[Mapping[str, Any]], revisions: Iterable[Mapping[str,
         by_version[version] += 1
         if version > 1:
             changed_urls.append((version, doc.get("url") or doc.get("_id")))
-    history: dict[str, list] = defaultdict(list)
+    history: dict[Any, list] = defaultdict(list)
     n_revisions = 0
     for rev in revisions:
         n_revisions += 1
         content = rev.get("content") or {}
-        history[rev.get("url")].append({"version": rev.get("version"),
-                                        "title": content.get("title"),
-                                        "replaced_at": as_utc(rev.get("replaced_at"))})
+        history[rev.get("url")].append(
+            {
+                "version": rev.get("version"),
+                "title": content.get("title"),
+                "replaced_at": as_utc(rev.get("replaced_at")),
+            }
+        )
     changed_urls.sort(key=lambda pair: (-pair[0], str(pair[1])))
     examples = []
     for version, url in changed_urls[:limit]:
-        examples.append({"url": url, "version": version, "title": (titles or {}).get(url),
-                         "revisions": sorted(history.get(url, []),
-                                             key=lambda r: r["version"] or 0)})
-    return Versions(articles=sum(by_version.values()), changed=len(changed_urls),
-                    revisions=n_revisions, by_version=dict(sorted(by_version.items())),
-                    examples=examples)
+        examples.append(
+            {
+                "url": url,
+                "version": version,
+                "title": (titles or {}).get(url),
+                "revisions": sorted(history.get(url, []), key=lambda r: r["version"] or 0),
+            }
+        )
+    return Versions(
+        articles=sum(by_version.values()),
+        changed=len(changed_urls),
+        revisions=n_revisions,
+        by_version=dict(sorted(by_version.items())),
+        examples=examples,
+    )
 
 
 @dataclass
@@ -303,27 +351,40 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(database: str, articles: list[dict], revisions: list[dict], crawls: list[dict],
-          crawl: Mapping[str, Any] | None = None, titles: Mapping[str, str] | None = None,
-          now: datetime | None = None) -> Report:
+def build(
+    database: str,
+    articles: list[dict],
+    revisions: list[dict],
+    crawls: list[dict],
+    crawl: Mapping[str, Any] | None = None,
+    titles: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> Report:
     """The report of *articles* (all of them, or those *crawl* saw)."""
     if crawl is not None:
         start, end = as_utc(crawl.get("started_at")), as_utc(crawl.get("finished_at"))
         articles = [d for d in articles if in_window(d, start, end)]
-        revisions = [r for r in revisions
-                     if start and as_utc(r.get("replaced_at")) is not None
-                     and start <= as_utc(r["replaced_at"]) <= (end or datetime.now(UTC))]
-        crawls = [crawl]
+        revisions = [r for r in revisions if _between(r.get("replaced_at"), start, end)]
+        crawls = [dict(crawl)]
         scope = f"crawl {crawl.get('_id')}"
     else:
         scope = "the whole archive"
-    seen = sorted((crawl_seen(doc) for doc in crawls),
-                  key=lambda c: c.started_at or datetime.min.replace(tzinfo=UTC))
-    return Report(database=database, scope=scope,
-                  generated_at=now or datetime.now(UTC), total=len(articles),
-                  counts=counts(articles), editions=per_edition(articles),
-                  sections=per_section(articles), undated=undated(articles), crawls=seen,
-                  versions=versions(articles, revisions, titles))
+    seen = sorted(
+        (crawl_seen(doc) for doc in crawls),
+        key=lambda c: c.started_at or datetime.min.replace(tzinfo=UTC),
+    )
+    return Report(
+        database=database,
+        scope=scope,
+        generated_at=now or datetime.now(UTC),
+        total=len(articles),
+        counts=counts(articles),
+        editions=per_edition(articles),
+        sections=per_section(articles),
+        undated=undated(articles),
+        crawls=seen,
+        versions=versions(articles, revisions, titles),
+    )
 
 
 def load(db, collection: str = "articles", crawl_id: str | None = None):
@@ -336,11 +397,9 @@ def load(db, collection: str = "articles", crawl_id: str | None = None):
     crawls = list(db["crawls"].find({}))
     crawl = None
     if crawl_id is not None:
-        wanted = {crawl_id}
-        try:
+        wanted: set[Any] = {crawl_id}
+        with contextlib.suppress(InvalidId, TypeError):
             wanted.add(ObjectId(crawl_id))
-        except (InvalidId, TypeError):
-            pass
         crawl = next((c for c in crawls if c.get("_id") in wanted), None)
         if crawl is None:
             raise LookupError(f"no crawl {crawl_id!r} in {db.name}.crawls")
