@@ -50,7 +50,7 @@ REASON = SITE_UNREACHABLE  # the finish reason
 RECOVER = "scrapy crawl oldsite -a source=wayback"
 # What each kind of failure tells about the site, for the message.
 EXPLAINED = {
-    "dns": "the name {host} does not resolve (DNS lookup failed)",
+    "dns": "the name {host} does not resolve (the DNS lookup failed or timed out)",
     "refused": "{netloc} refused the connection",
     "connect": "no connection to {netloc} could be made",
     "timeout": "{netloc} did not answer in time, retries included",

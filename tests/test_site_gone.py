@@ -2,6 +2,8 @@
 to recover the site from the Internet Archive."""
 
 import logging
+import socket
+import time
 
 import pytest
 from scrapy import Request
@@ -11,6 +13,7 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
 )
 from scrapy.http import HtmlResponse, Response
+from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.test import get_crawler
 
 from newscrawl.outcome import failure
@@ -129,3 +132,28 @@ def test_start_pages_redirected_to_the_new_site(mongo_db, crawl):
             )
         result = crawl(server.base_url, mongo_db.name, "-a", "render=never")
     assert_gone(result, "redirects to the new site")
+
+
+class HangingResolver(CachingThreadedResolver):
+    """Scrapy's resolver on a machine whose DNS hangs instead of failing
+    (no network): every lookup takes HANG seconds. For
+    ``-s DNS_RESOLVER=tests.test_site_gone.HangingResolver``."""
+
+    HANG = 6.0
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor):
+        socket.gethostbyname = lambda name: time.sleep(cls.HANG)
+        return super().from_crawler(crawler, reactor)
+
+
+def test_dns_that_hangs(mongo_db, crawl):
+    # DNS_TIMEOUT bounds the lookup; without it the crawl would wait 60 s per try.
+    result = crawl(
+        "http://oldsite.invalid",
+        mongo_db.name,
+        "-a",
+        "render=never",
+        settings={"DNS_RESOLVER": "tests.test_site_gone.HangingResolver", "DNS_TIMEOUT": "2"},
+    )
+    assert_gone(result, "oldsite.invalid does not resolve")
