@@ -1,6 +1,7 @@
 """``scrapy report``: the queries on documents built here, the charts' labels,
 and the report of a replica crawl opened in a real browser."""
 
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -8,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from bson import ObjectId
 
 from newscrawl.render import find_chromium
-from newscrawl.report import charts, queries, write
+from newscrawl.report import charts, make, queries, write
 from newscrawl.report.queries import UNDATED_REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +179,43 @@ def test_html_is_self_contained(tmp_path):
         "counts.svg",
         "months.svg",
     ]
+
+
+def test_report_of_one_crawl_from_mongodb(mongo_db, tmp_path):
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    ours, earlier = ObjectId(), ObjectId()
+    mongo_db.crawls.insert_many(
+        [
+            {
+                "_id": earlier,
+                "started_at": start - timedelta(days=7),
+                "finished_at": start - timedelta(days=7) + timedelta(hours=1),
+                "arguments": {},
+                "counts": {"scraped": 1},
+            },
+            {
+                "_id": ours,
+                "started_at": start,
+                "finished_at": start + timedelta(hours=1),
+                "arguments": {},
+                "counts": {"scraped": 2},
+                "progress": {"http/404": 3},
+            },
+        ]
+    )
+    docs = [
+        art(url="new", seen=start + timedelta(minutes=1)),
+        art(url="old", seen=start - timedelta(days=7) + timedelta(minutes=1)),
+    ]
+    mongo_db.articles.insert_many([{"_id": d["url"], **d} for d in docs])
+    path, one = make(mongo_db, tmp_path, crawl_id=str(ours))
+    assert path.name == f"report-{ours}.html" and one.scope == f"crawl {ours}"
+    assert one.total == 1 and [c.id for c in one.crawls] == [str(ours)]
+    assert re.search(r'data-key="notstored-HTTP errors-404"[^>]*>3<', path.read_text("utf-8"))
+    _, whole = make(mongo_db, tmp_path)
+    assert whole.total == 2 and len(whole.crawls) == 2
+    with pytest.raises(LookupError):
+        make(mongo_db, tmp_path, crawl_id="no-such-crawl")
 
 
 @pytest.mark.browser
