@@ -29,7 +29,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 import bson
@@ -54,7 +54,7 @@ STORED_FIELDS = tuple(f for f in ArticleItem.fields if f not in TRANSIENT_FIELDS
 PLAN_FIELDS = CONTENT_FIELDS + ("url", "content_hash", "version", "updated_at",
                                 "first_seen_at", "last_seen_at")
 # What the writer keeps in memory of every stored article (see Known).
-KNOWN_FIELDS = ("content_hash", "version", "last_seen_at")
+KNOWN_FIELDS = ("content_hash", "version", "first_seen_at", "last_seen_at")
 
 ARTICLE_INDEXES = [
     IndexModel([("url", ASCENDING)], unique=True, name="url_unique"),
@@ -116,10 +116,12 @@ class Step(NamedTuple):
 
 class Known(NamedTuple):
     """What is kept in memory of one stored article: its content hash (the
-    32-byte digest), version and ``last_seen_at`` in epoch milliseconds."""
+    32-byte digest), version, ``first_seen_at`` and ``last_seen_at`` in epoch
+    milliseconds."""
 
     digest: bytes
     version: int
+    first_seen_ms: int
     last_seen_ms: int
 
 
@@ -276,13 +278,14 @@ def known_entry(doc: Doc) -> Known:
         raw = bytes.fromhex(digest)
     except ValueError:
         raw = digest.encode()
-    return Known(raw, int(doc.get("version") or 1), _ms(doc.get("last_seen_at")))
+    return Known(raw, int(doc.get("version") or 1), _ms(doc.get("first_seen_at")),
+                 _ms(doc.get("last_seen_at")))
 
 
 def summary_document(url: str, known: Known) -> Doc:
     """What plan() needs of an article whose content the entry does not change."""
     return {"url": url, "content_hash": known.digest.hex(), "version": known.version,
-            "last_seen_at": _dt(known.last_seen_ms)}
+            "first_seen_at": _dt(known.first_seen_ms), "last_seen_at": _dt(known.last_seen_ms)}
 
 
 async def load_known(collection: Any) -> dict[str, Known]:
@@ -322,6 +325,19 @@ def brief(exc: BaseException) -> str:
 Result = tuple[Step, Exception | None]
 
 
+def sighting_groups(seen: dict[str, datetime], size: int,
+                    precision: timedelta) -> list[list[tuple[str, datetime]]]:
+    """Sightings (url → when) in groups of at most *size*, sorted by time,
+    each spanning at most *precision*: one statement per group writes the
+    group's latest time, so no date is later than its sighting by more."""
+    groups: list[list[tuple[str, datetime]]] = []
+    for url, when in sorted(seen.items(), key=lambda kv: kv[1]):
+        if not groups or len(groups[-1]) >= size or when - groups[-1][0][1] > precision:
+            groups.append([])
+        groups[-1].append((url, when))
+    return groups
+
+
 class Writer:
     """Writes batches of entries to ``articles`` and ``revisions``.
 
@@ -345,12 +361,13 @@ class Writer:
     def __init__(self, articles: Any, revisions: Any, retry_times: int = 5,
                  retry_delay: float = 1.0, max_delay: float = 30.0,
                  on_retry: Callable[[], None] | None = None, scans: bool = False,
-                 seen_batch: int = 5000) -> None:
+                 seen_batch: int = 5000, precision: float = 60.0) -> None:
         self.articles, self.revisions = articles, revisions
         self.retry_times, self.retry_delay = int(retry_times), float(retry_delay)
         self.max_delay = float(max_delay)
         self.on_retry = on_retry
         self.scans, self.seen_batch = scans, max(1, int(seen_batch))
+        self.precision = timedelta(seconds=precision)
         self.known: dict[str, Known] | None = None
         self.seen: dict[str, datetime] = {}
         self.seen_since: float | None = None  # time.monotonic() of the oldest in seen
@@ -377,17 +394,21 @@ class Writer:
         state: dict[str, Doc] = {}
         steps = plan(entries, existing, state)
 
-        last = {url: doc.get("last_seen_at") for url, doc in existing.items()}
+        span = {url: (doc.get("first_seen_at"), doc.get("last_seen_at"))
+                for url, doc in existing.items()}
         inserts, single, sightings = [], [], []
         for i, (step, entry) in enumerate(zip(steps, entries)):
-            seen, previous = entry.seen_at, last.get(step.url)
+            seen = entry.seen_at
+            first, last = span.get(step.url, (None, None))
             if step.outcome == "inserted":
                 inserts.append(i)
-            elif step.outcome == "unchanged" and (previous is None or seen >= previous):
+            elif step.outcome == "unchanged" and first and last and first <= seen <= last:
+                pass  # a replay: nothing to write
+            elif step.outcome == "unchanged" and last and seen > last and first:
                 sightings.append(i)  # only last_seen_at moves: batched
             else:
-                single.append(i)  # updated, stale, or a late unchanged record ($min matters)
-            last[step.url] = max(previous or seen, seen)
+                single.append(i)  # updated, stale, or an unchanged record older than first
+            span[step.url] = (min(first or seen, seen), max(last or seen, seen))
 
         errors: dict[int, Exception] = {}
         retried = await self._insert(inserts, steps, entries, errors)
@@ -428,9 +449,8 @@ class Writer:
 
     async def flush_seen(self, final: bool = False, rewrite: bool = True) -> int:
         """Move ``last_seen_at`` of the unchanged articles in :attr:`seen`:
-        ``update_many`` with ``$in`` per ``seen_batch`` ids (sightings sorted
-        by time, each statement writing the latest of its group, so a date is
-        late by at most the group's span), or on a scanning server at the
+        ``update_many`` with ``$in`` per group of sightings (see
+        :func:`sighting_groups`: a date is late by at most ``precision``), or on a scanning server at the
         *final* flush one rewrite of the collection when *rewrite* allows.
         Returns the number written. Raises MongoUnavailable (the sightings
         not written stay in :attr:`seen`)."""
@@ -441,9 +461,7 @@ class Writer:
             await self.retrying(self.rewrite, dict(self.seen))
             self.seen.clear()
         else:
-            ordered = sorted(self.seen.items(), key=lambda kv: kv[1])
-            for start in range(0, len(ordered), self.seen_batch):
-                group = ordered[start:start + self.seen_batch]
+            for group in sighting_groups(self.seen, self.seen_batch, self.precision):
                 await self.retrying(self.articles.update_many,
                                     {"_id": {"$in": [url for url, _ in group]}},
                                     {"$max": {"last_seen_at": group[-1][1]}})

@@ -101,7 +101,8 @@ class MongoPipeline:
             scans = await scans_by_id(self.client)
             self.writer = storage.Writer(self.articles, self.revisions, config.retry_times,
                                          config.retry_delay, on_retry=self._retried,
-                                         scans=scans, seen_batch=config.seen_batch)
+                                         scans=scans, seen_batch=config.seen_batch,
+                                         precision=config.seen_interval)
             started = time.perf_counter()
             known = await self.writer.load()
         except (PyMongoError, storage.MongoUnavailable) as exc:
