@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -65,21 +65,21 @@ def _text(rng: random.Random, lang: str, words: int) -> str:
     return " ".join(rng.choices(WORDS[lang], k=words))
 
 
-def synthetic_docs(n: int, seed: int = 12) -> list[dict[str, Any]]:
-    """*n* article documents as the cleaning pipelines hand them over,
-    deterministic for a seed: English, Persian and Arabic in turn, bodies of
-    about 3 kB, canonical URLs percent-encoded as the site's are."""
-    rng = random.Random(seed)
-    docs = []
+def synthetic_docs(n: int, seed: int = 12) -> Iterator[dict[str, Any]]:
+    """*n* article documents as the cleaning pipelines hand them over, made
+    one at a time (a crawl does not hold its items either), the same for a
+    seed: English, Persian and Arabic in turn, bodies of about 3 kB,
+    canonical URLs percent-encoded as the site's are."""
     start = datetime(2017, 1, 1, tzinfo=timezone.utc)
     for i in range(n):
+        rng = random.Random(seed * 1_000_003 + i)
         lang = ("en", "fa", "ar")[i % 3]
         title = _text(rng, lang, rng.randint(6, 11))
         slug = "-".join(title.split()[:8]) + f"-{100000 + i}"
         path = f"{PREFIX[lang]}/{quote(SECTIONS[lang])}/{quote(slug)}"
         body = "\n\n".join(_text(rng, lang, rng.randint(60, 110)) for _ in range(4))
         published = start + timedelta(hours=7 * i)
-        docs.append({
+        yield {
             "url": f"https://old.iranintl.com{path}", "language": lang,
             "kind": "brief" if i % 10 == 0 else "article", "title": title, "body": body,
             "summary": _text(rng, lang, 20), "section": SECTIONS[lang],
@@ -89,8 +89,7 @@ def synthetic_docs(n: int, seed: int = 12) -> list[dict[str, Any]]:
             "image_urls": [f"https://old.iranintl.com/sites/default/files/{i}.jpg"],
             "captions": [], "search_text": (title + " " + body)[:4000],
             "source": "live", "capture_timestamp": None,
-        })
-    return docs
+        }
 
 
 def to_item(doc: dict[str, Any]) -> ArticleItem:
@@ -116,7 +115,7 @@ def server_name(mongo_uri: str) -> str:
     return f"MongoDB {info.get('version')}"
 
 
-async def _pipeline_pass(mongo_uri: str, database: str, docs: list[dict[str, Any]],
+async def _pipeline_pass(mongo_uri: str, database: str, size: int,
                          spill_dir: Path) -> dict[str, Any]:
     from scrapy.utils.test import get_crawler
 
@@ -131,12 +130,11 @@ async def _pipeline_pass(mongo_uri: str, database: str, docs: list[dict[str, Any
     spider.crawler = crawler
     crawler.spider = spider
     pipeline = MongoPipeline.from_crawler(crawler)
-    items = [to_item(d) for d in docs]
     started = time.perf_counter()
     await pipeline.open_spider()
     opened = time.perf_counter()
-    for item in items:
-        await pipeline.process_item(item)
+    for doc in synthetic_docs(size):
+        await pipeline.process_item(to_item(doc))
     await pipeline.close_spider()
     await pipeline.spider_closed(spider, "finished")
     seconds = time.perf_counter() - started
@@ -145,17 +143,21 @@ async def _pipeline_pass(mongo_uri: str, database: str, docs: list[dict[str, Any
     return {"seconds": seconds, "open_s": round(opened - started, 3), "stats": stats}
 
 
-def write_spill_file(docs: list[dict[str, Any]], path: Path, database: str) -> Path:
+def write_spill_file(size: int, path: Path, database: str) -> Path:
     from bson import ObjectId
 
     from newscrawl import spill, storage
 
     crawl_id, seen = ObjectId(), datetime.now(timezone.utc)
     file = spill.SpillFile(path.parent, path.name)
-    for start in range(0, len(docs), 1000):
-        file.write([spill.article_record(database, "articles", crawl_id, storage.Entry(
-            storage.document(to_item(d)), seen + timedelta(milliseconds=i)))
-                    for i, d in enumerate(docs[start:start + 1000], start)])
+    records = []
+    for i, doc in enumerate(synthetic_docs(size)):
+        entry = storage.Entry(storage.document(to_item(doc)), seen + timedelta(milliseconds=i))
+        records.append(spill.article_record(database, "articles", crawl_id, entry))
+        if len(records) == 1000:
+            file.write(records)
+            records = []
+    file.write(records)
     return file.path
 
 
@@ -207,18 +209,16 @@ def run_db_stage(mongo_uri: str, sizes: tuple[int, ...] = SIZES,
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"sizes": list(sizes), "server": server_name(mongo_uri),
                               "steps": {step: {} for step in STEPS}, "errors": []}
-    all_docs = synthetic_docs(max(sizes))
     for size in sizes:
-        docs = all_docs[:size]
         pipeline_db, spill_db = f"bench_db_{size}_pipeline", f"bench_db_{size}_loadspill"
         drop(mongo_uri, pipeline_db)
         drop(mongo_uri, spill_db)
-        path = write_spill_file(docs, work / f"spill-{size}.jsonl", spill_db)
+        path = write_spill_file(size, work / f"spill-{size}.jsonl", spill_db)
         for step in STEPS:
             cpu = mongo_cpu() if mongo_cpu else None
             try:
                 if step in ("first", "recrawl"):
-                    entry = asyncio.run(_pipeline_pass(mongo_uri, pipeline_db, docs, work))
+                    entry = asyncio.run(_pipeline_pass(mongo_uri, pipeline_db, size, work))
                 else:
                     entry = asyncio.run(_loadspill_pass(mongo_uri, path, spill_db))
             except Exception as exc:  # noqa: BLE001 - report it, measure the rest

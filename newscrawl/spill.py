@@ -100,16 +100,43 @@ async def load(client: Any, path: str | Path, database: str | None = None,
     """Load the spill file at *path* through *client* (an AsyncMongoClient).
 
     Articles go into their record's database (or *database*) with the same
-    write path as a crawl (what is stored is read once per collection);
-    crawl summaries are upserted by ``_id``. Returns the counts:
-    ``inserted``, ``updated``, ``unchanged``, ``stale``, ``errors``,
-    ``crawls``, ``invalid`` (lines that are not records).
-    Raises ``storage.MongoUnavailable``.
+    write path as a crawl (what is stored is read once per collection),
+    *batch_size* records at a time as the file is read; crawl summaries are
+    upserted by ``_id`` at the end. Returns the counts: ``inserted``,
+    ``updated``, ``unchanged``, ``stale``, ``errors``, ``crawls``,
+    ``invalid`` (lines that are not records). Raises ``storage.MongoUnavailable``.
     """
     counts: Counter[str] = Counter()
-    groups: dict[tuple[str, str], list[storage.Entry]] = {}
-    sightings: dict[tuple[str, str], list[tuple[str, datetime]]] = {}
+    writers: dict[tuple[str, str], storage.Writer] = {}
+    pending: dict[tuple[str, str], list[storage.Entry]] = {}
     crawls = []
+
+    async def writer_for(target: tuple[str, str]) -> storage.Writer:
+        if target not in writers:
+            db = client[target[0]]
+            writer = storage.Writer(db[target[1]], db["revisions"], retry_times, retry_delay)
+            await writer.retrying(storage.ensure_indexes, db[target[1]],
+                                  storage.ARTICLE_INDEXES)
+            await writer.retrying(storage.ensure_indexes, db["revisions"],
+                                  storage.REVISION_INDEXES)
+            writer.scans = await mongo.scans_by_id(client)
+            await writer.load()
+            writers[target] = writer
+        return writers[target]
+
+    async def write(target: tuple[str, str]) -> None:
+        entries, pending[target] = pending.get(target, []), []
+        writer = await writer_for(target)
+        for step, error in await writer.write(entries):
+            if error is None:
+                counts[step.outcome] += 1
+                if step.outcome == "stale":
+                    logger.warning("%s changed since this record was crawled; kept the "
+                                   "stored content, merged the seen dates", step.url)
+            else:
+                counts["errors"] += 1
+                logger.error("Could not store %s: %s", step.url, storage.brief(error))
+
     for number, record in read(path):
         if record is None:
             counts["invalid"] += 1
@@ -119,34 +146,21 @@ async def load(client: Any, path: str | Path, database: str | None = None,
         if record["type"] == "crawl":
             crawls.append((target, record["document"]))
         elif record["type"] == "seen":
-            sightings.setdefault(target, []).append((record["url"], record["seen_at"]))
-        else:
-            entry = storage.Entry(record["document"], record["seen_at"])
-            groups.setdefault(target, []).append(entry)
-    for db_name, collection in {**groups, **sightings}:
-        db = client[db_name]
-        writer = storage.Writer(db[collection], db["revisions"], retry_times, retry_delay)
-        await writer.retrying(storage.ensure_indexes, db[collection], storage.ARTICLE_INDEXES)
-        await writer.retrying(storage.ensure_indexes, db["revisions"], storage.REVISION_INDEXES)
-        writer.scans = await mongo.scans_by_id(client)
-        await writer.load()
-        entries = groups.get((db_name, collection), [])
-        for start in range(0, len(entries), batch_size):
-            for step, error in await writer.write(entries[start:start + batch_size]):
-                if error is None:
-                    counts[step.outcome] += 1
-                    if step.outcome == "stale":
-                        logger.warning("%s changed since this record was crawled; kept the "
-                                       "stored content, merged the seen dates", step.url)
-                else:
-                    counts["errors"] += 1
-                    logger.error("Could not store %s: %s", step.url, storage.brief(error))
-        for url, seen_at in sightings.get((db_name, collection), []):
-            if url in writer.known:
-                writer.saw(url, seen_at)
+            writer = await writer_for(target)
+            if record["url"] in writer.known:
+                writer.saw(record["url"], record["seen_at"])
                 counts["unchanged"] += 1
+        else:
+            pending.setdefault(target, []).append(
+                storage.Entry(record["document"], record["seen_at"]))
+            if len(pending[target]) >= batch_size:
+                await write(target)
+    for target in list(pending):
+        await write(target)
+    for (_, collection), writer in writers.items():
         # A rewrite (FerretDB v1) only while no crawl writes to the collection.
-        busy = await writer.retrying(storage.crawl_running, db["crawls"], collection)
+        crawls_collection = writer.articles.database["crawls"]
+        busy = await writer.retrying(storage.crawl_running, crawls_collection, collection)
         await writer.flush_seen(final=True, rewrite=not busy)
     for (db_name, collection), summary in crawls:
         writer = storage.Writer(None, None, retry_times, retry_delay)

@@ -157,8 +157,9 @@ async def ensure_text_index(collection: Any) -> bool:
                            "Arabic writes may fail; drop it and let the crawl create its own",
                            collection.full_name, brief(exc))
         else:
-            logger.info("No text index on %s: the server has none (%s); $text queries "
-                        "will not work there", collection.full_name, brief(exc))
+            logger.info("No text index on %s: this server does not create text indexes "
+                        "(%s); $text queries will not work there", collection.full_name,
+                        (exc.details or {}).get("errmsg") or exc)
         return False
 
 
