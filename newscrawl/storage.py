@@ -137,6 +137,10 @@ class MongoUnavailable(Exception):
     """MongoDB still unreachable after every retry."""
 
 
+class RewriteAborted(Exception):
+    """The collection changed under a rewrite: the original was kept."""
+
+
 async def ensure_indexes(collection: Any, indexes: Iterable[IndexModel]) -> None:
     """Create *indexes* if missing, one command each: FerretDB v1 drops the
     connection on a multi-index ``createIndexes`` whose indexes all exist."""
@@ -289,13 +293,16 @@ def summary_document(url: str, known: Known) -> Doc:
             "first_seen_at": _dt(known.first_seen_ms), "last_seen_at": _dt(known.last_seen_ms)}
 
 
-async def load_known(collection: Any) -> dict[str, Known]:
-    """url → :class:`Known` for every stored article, in one pass (a projection)."""
-    known = {}
+async def load_known(collection: Any) -> tuple[dict[str, Known], int]:
+    """url → :class:`Known` for every stored article, in one pass (a
+    projection), and the number of documents whose ``_id`` is not a URL."""
+    known, others = {}, 0
     async for doc in collection.find({}, KNOWN_FIELDS, batch_size=10_000):
         if isinstance(doc.get("_id"), str):
             known[doc["_id"]] = known_entry(doc)
-    return known
+        else:
+            others += 1
+    return known, others
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -370,12 +377,13 @@ class Writer:
         self.scans, self.seen_batch = scans, max(1, int(seen_batch))
         self.precision = timedelta(seconds=precision)
         self.known: dict[str, Known] | None = None
+        self.others = 0  # stored documents whose _id is not a URL
         self.seen: dict[str, datetime] = {}
         self.seen_since: float | None = None  # time.monotonic() of the oldest in seen
 
     async def load(self) -> int:
         """Read what is stored (once); returns the number of articles."""
-        self.known = await self.retrying(load_known, self.articles)
+        self.known, self.others = await self.retrying(load_known, self.articles)
         return len(self.known)
 
     async def write(self, entries: Sequence[Entry]) -> list[Result]:
@@ -459,9 +467,13 @@ class Writer:
             return 0
         count = len(self.seen)
         if self.scans and rewrite and count >= REWRITE_FROM:
-            await self.retrying(self.rewrite, dict(self.seen))
-            self.seen.clear()
-        else:
+            try:
+                await self.retrying(self.rewrite, dict(self.seen),
+                                    len(self.known or ()) + self.others)
+                self.seen.clear()
+            except RewriteAborted as exc:
+                logger.warning("%s; moving last_seen_at with update_many instead", exc)
+        if self.seen:
             for group in sighting_groups(self.seen, self.seen_batch, self.precision):
                 await self.retrying(self.articles.update_many,
                                     {"_id": {"$in": [url for url, _ in group]}},
@@ -471,27 +483,28 @@ class Writer:
         self.seen_since = time.monotonic() if self.seen else None
         return count
 
-    async def rewrite(self, seen: dict[str, datetime]) -> None:
+    async def rewrite(self, seen: dict[str, datetime], expected: int) -> None:
         """Copy the collection with ``last_seen_at`` moved for *seen* into a
         new collection with the same indexes, then swap the two by renaming.
         Two passes over the collection whatever the number of articles,
         where FerretDB v1 makes one pass per updated article. The original
         is untouched until the swap; :func:`recover` puts it back if the
-        process dies between the two renames."""
+        process dies between the two renames. Raises :class:`RewriteAborted`
+        when the copy does not hold the *expected* number of documents
+        (another writer added or removed some since this one read them)."""
         source = self.articles
         db, name = source.database, source.name
         token = uuid.uuid4().hex[:8]
         copy, old = db[f"{name}{REWRITE_MARK}{token}"], db[f"{name}{OLD_MARK}{token}"]
         try:
             copied = await self._copy(source, copy, seen)
-            total = await source.count_documents({})
         except BaseException:
             await _quietly(copy.drop())
             raise
-        if total != copied:  # another writer meanwhile: keep the original
+        if copied != expected:  # another writer meanwhile: keep the original
             await copy.drop()
-            raise OperationFailure(f"{source.full_name} changed during its rewrite "
-                                   f"({copied} copied, {total} now)")
+            raise RewriteAborted(f"{source.full_name} has {copied} documents, not the "
+                                 f"{expected} this crawl knows of: another process wrote to it")
         await source.rename(old.name)
         try:
             await copy.rename(name)

@@ -231,3 +231,27 @@ def test_known_urls_for_skip_known(mongo_uri, mongo_db):
     settings = Settings({"MONGO_URI": mongo_uri, "MONGO_DATABASE": mongo_db.name})
     known = asyncio.run(mongo.known_urls(settings))
     assert known == {article(n)["url"] for n in range(4)}
+
+
+def test_a_rewrite_never_loses_what_another_writer_stored(mongo_uri, mongo_db, caplog):
+    write(mongo_uri, mongo_db, [entries(range(60), T0)])
+    later = T0 + timedelta(hours=1)
+
+    async def go():
+        client = pymongo.AsyncMongoClient(mongo_uri, tz_aware=True)
+        try:
+            db = client[mongo_db.name]
+            writer = storage.Writer(db.articles, db.revisions, scans=True)
+            await writer.load()
+            await writer.write(entries(range(60), later))
+            # Another process stores an article meanwhile.
+            await storage.Writer(db.articles, db.revisions).write(entries([99], later))
+            await writer.flush_seen(final=True)
+        finally:
+            await client.close()
+
+    with caplog.at_level(logging.WARNING, logger="newscrawl.storage"):
+        asyncio.run(go())
+    assert any("another process wrote to it" in r.getMessage() for r in caplog.records)
+    assert mongo_db.articles.count_documents({}) == 61
+    assert mongo_db.articles.count_documents({"last_seen_at": later}) == 61
