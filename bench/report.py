@@ -81,7 +81,7 @@ def db_table(db):
         f"Database stage alone ({db.get('server')}), ms per document: MongoPipeline into an "
         "empty database (first crawl) and the same documents again (re-crawl, all unchanged), "
         "then the loader of `scrapy loadspill` into another database, and again; in brackets "
-        "the server's CPU ms per document.",
+        "the CPU ms per document of the server + of the writing process.",
         "",
         row(["documents", *DB_STEPS.values()]),
         "| ---: |" + " ---: |" * len(DB_STEPS),
@@ -90,8 +90,8 @@ def db_table(db):
         cells = []
         for step in DB_STEPS:
             r = db["steps"].get(step, {}).get(str(n)) or {}
-            cpu = r.get("server_cpu_ms_per_doc")
-            cells.append(num(r.get("ms_per_doc"), 2) + (f" ({num(cpu, 2)})" if cpu else ""))
+            cpu = [num(r.get(k), 2) for k in ("server_cpu_ms_per_doc", "client_cpu_ms_per_doc")]
+            cells.append(f"{num(r.get('ms_per_doc'), 2)} ({' + '.join(cpu)})")
         lines.append(row([f"{n:,}", *cells]))
     lines.append(
         row([f"{sizes[-1]:,} / {sizes[0]:,}", *(f"{num(ratio.get(s), 2)} ×" for s in DB_STEPS)])
