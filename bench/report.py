@@ -147,7 +147,8 @@ def markdown(results):
     load = {k: ", ".join(f"{x:.2f}" for x in results[k]) for k in ("load_at_start", "load_at_end")}
     lines = [
         f"**Stages {', '.join(stages)}**: run of {results['date']} (`{results['command']}`; "
-        f"{results['config']['runs']} run(s), medians; {results['total_s']:,} s in all), "
+        f"{results['config']['runs']} run(s), medians; {results['total_s']:,} s in all; "
+        f"commit {results.get('commit', '?')}), "
         f"results in `bench/results/{results['stamp']}.json`.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}, Python "

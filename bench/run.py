@@ -27,6 +27,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -139,6 +140,11 @@ def make_sites(b, sizes):
             "floor_requests_per_doc": round((m["files"] + 1) / m["documents"], 3),
             "docs": str(b.work / "sites" / f"site-{n}" / "docs.txt"),
         }
+
+
+def git(*args):
+    out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    return out.stdout.strip()
 
 
 def mongo(uri, action, database=None):
@@ -267,19 +273,41 @@ CRAWL_STAGES = {"bare": stage_bare, "full": stage_full, "scale": stage_scale, "w
 # ------------------------------------------------------------------ other stages
 def stage_db(b):
     """The database stage alone (bench/mongo_bench.py): MongoPipeline and
-    ``scrapy loadspill``'s loader at each size, first write and again."""
+    ``scrapy loadspill``'s loader at each size, first write and again;
+    ``--runs`` times, each figure the median of the runs."""
     from bench import mongo_bench
 
-    log(f"db stage: {', '.join(f'{n:,}' for n in b.args.db_sizes)} documents")
-    cpu = None if os.environ.get("MONGO_URI") else b.mongo.cpu_seconds
-    try:
-        sizes, work = tuple(b.args.db_sizes), b.work / "db"
-        db = mongo_bench.run_db_stage(
-            b.mongo_uri, sizes=sizes, workdir=work, mongo_cpu=cpu, log=log
-        )
-    except Exception as exc:  # one broken stage must not lose the others' figures
-        db = {"errors": [f"{type(exc).__name__}: {exc}"[:500]]}
-    if db.get("errors"):
+    sizes, cpu = (
+        tuple(b.args.db_sizes),
+        None if os.environ.get("MONGO_URI") else b.mongo.cpu_seconds,
+    )
+    runs = []
+    for rep in range(1, b.args.runs + 1):
+        log(f"db stage, run {rep}: {', '.join(f'{n:,}' for n in sizes)} documents")
+        try:
+            work = b.work / "db"
+            runs.append(mongo_bench.run_db_stage(b.mongo_uri, sizes, work, cpu, log=log))
+        except Exception as exc:  # one broken stage must not lose the others' figures
+            runs.append({"errors": [f"{type(exc).__name__}: {exc}"[:500]]})
+    db = runs[-1] | {"errors": [e for r in runs for e in r.get("errors", [])]}
+    if len(runs) > 1 and db.get("steps"):
+        keys = ("seconds", "ms_per_doc", "server_cpu_ms_per_doc", "client_cpu_ms_per_doc")
+        step_runs = {s: [r["steps"][s] for r in runs if r.get("steps")] for s in db["steps"]}
+        db["steps"] = {
+            step: {
+                size: {k: median([r.get(size, {}).get(k) for r in rs]) for k in keys}
+                for size in map(str, sizes)
+            }
+            for step, rs in step_runs.items()
+        }
+        small, large = str(min(sizes)), str(max(sizes))
+        db["ratio_50k_to_1k"] = {
+            step: round(v[large]["ms_per_doc"] / v[small]["ms_per_doc"], 2)
+            for step, v in db["steps"].items()
+            if v[large]["ms_per_doc"] and v[small]["ms_per_doc"]
+        }
+        db["runs"] = step_runs
+    if db["errors"]:
         b.broken.append("db")
         log(f"db stage: {'; '.join(db['errors'])}")
     return db
@@ -458,6 +486,8 @@ def run(args, argv):
             "crawl_settings": CRAWL_SETTINGS,
             "warc_default": b.warc_default,
         },
+        "commit": git("rev-parse", "--short", "HEAD")
+        + (" (modified)" if git("status", "-s") else ""),
         "machine": machine(),
         "load_at_start": list(os.getloadavg()),
         "runs": {},
