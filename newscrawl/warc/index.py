@@ -1,0 +1,78 @@
+"""CDXJ indexes beside the WARC files (cdxj-indexer), and the payload digests
+they hold: what a later crawl into the same directory writes as revisits.
+
+``<name>.warc.gz`` gets ``<name>.cdxj``, sorted, in the form pywb and
+ReplayWeb.page read (``urlkey timestamp {json}``, with ``filename`` relative
+to the directory).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from cdxj_indexer.main import CDXJIndexer
+from warcio.timeutils import timestamp_to_iso_date
+
+logger = logging.getLogger(__name__)
+
+WARC_SUFFIXES = (".warc.gz", ".warc")
+
+
+def cdxj_path(warc: Path) -> Path:
+    name = warc.name
+    for suffix in WARC_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return warc.with_name(name + ".cdxj")
+
+
+def write_cdxj(warc: Path) -> Path:
+    """Index *warc* into its CDXJ file (written aside, then moved into place)."""
+    target = cdxj_path(warc)
+    partial = target.with_name(target.name + ".partial")
+    CDXJIndexer(str(partial), [str(warc)], sort=True).process_all()
+    os.replace(partial, target)
+    return target
+
+
+def index_unindexed(directory: Path) -> list[Path]:
+    """Index the WARC files of *directory* that have no CDXJ file (a crawl
+    killed before its close); a file that cannot be indexed is reported."""
+    done = []
+    for warc in sorted(directory.glob("*.warc.gz")):
+        if cdxj_path(warc).exists():
+            continue
+        try:
+            done.append(write_cdxj(warc))
+        except Exception as exc:  # noqa: BLE001 - a torn file: say so, go on
+            logger.warning("Could not index %s (%s: %s): its payloads will not be revisited",
+                           warc, type(exc).__name__, exc)
+    return done
+
+
+def read_digests(directory: Path) -> dict[str, tuple[str, str]]:
+    """Payload digest -> (target URI, ISO date) of the 200 responses the
+    CDXJ files of *directory* list (the first one of each payload)."""
+    digests: dict[str, tuple[str, str]] = {}
+    if not directory.is_dir():
+        return digests
+    for path in sorted(directory.glob("*.cdxj")):
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                try:
+                    _, ts, blob = line.rstrip("\n").split(" ", 2)
+                    entry = json.loads(blob)
+                except ValueError:
+                    continue
+                digest = entry.get("digest")
+                if (not digest or entry.get("mime") == "warc/revisit"
+                        or str(entry.get("status")) != "200"):
+                    continue
+                if ":" not in digest:
+                    digest = "sha1:" + digest
+                digests.setdefault(digest, (entry["url"], timestamp_to_iso_date(ts)))
+    return digests

@@ -1,0 +1,234 @@
+"""The WARC middlewares.
+
+``WarcMiddleware`` (downloader, order 950: next to the download handler, so
+``process_request`` sees the request as sent and ``process_response`` sees
+the response as it came off the wire, before HttpCompressionMiddleware (590)
+decodes the body, RedirectMiddleware (600) follows a redirect or
+RetryMiddleware (550) retries an error) writes every exchange to the WARC
+files. With ``WARC_REPLAY`` set (``-a source=warc``) it answers every request
+from the files instead and nothing reaches the network.
+
+``WarcProvenanceMiddleware`` (spider) gives each item the location of the
+record its page came from, in its ``warc`` field.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from importlib.metadata import version
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from itemadapter import ItemAdapter, is_item
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from newscrawl import __version__, wayback
+from newscrawl.warc import index, records
+from newscrawl.warc.config import WarcConfig
+from newscrawl.warc.reader import ArchiveIndex
+from newscrawl.warc.writer import WarcFiles
+
+logger = logging.getLogger(__name__)
+
+META_KEY = "warc_record"  # request meta: the location of the page's record
+SECRET_WORDS = ("password", "passwd", "secret", "token", "key", "auth", "credential")
+
+
+class NotInArchive(IgnoreRequest):
+    """A request the WARC files hold no record for (``source=warc``)."""
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def public_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Spider arguments fit for a warcinfo record: no credentials, neither
+    by name nor inside a URL."""
+    clean = {}
+    for name, value in arguments.items():
+        if any(word in name.lower() for word in SECRET_WORDS):
+            continue
+        if isinstance(value, str) and "@" in value and "://" in value:
+            parts = urlsplit(value)
+            if parts.username or parts.password:
+                value = urlunsplit(parts._replace(netloc=parts.hostname
+                                                  + (f":{parts.port}" if parts.port else "")))
+        clean[name] = value
+    return clean
+
+
+def spider_arguments(spider) -> dict[str, Any]:
+    arguments = getattr(spider, "arguments", None)
+    if not isinstance(arguments, dict):
+        from newscrawl.pipelines.mongo import spider_arguments as read_arguments
+
+        arguments = read_arguments(spider)
+    return public_arguments(arguments)
+
+
+class WarcMiddleware:
+    def __init__(self, crawler, config: WarcConfig, replay: str):
+        self.crawler, self.stats, self.config = crawler, crawler.stats, config
+        self.replay_spec = replay
+        self.archive: ArchiveIndex | None = None
+        self.files: WarcFiles | None = None
+        self.plain: dict[str, str] = {}  # URL -> record id of its last plain response
+        self.failed = False
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        config = WarcConfig.from_settings(crawler.settings)
+        replay = crawler.settings.get("WARC_REPLAY") or ""
+        if not config.enabled and not replay:
+            raise NotConfigured("WARC_ENABLED is off")
+        return cls(crawler, config, replay)
+
+    # -- lifecycle -------------------------------------------------------------
+    def spider_opened(self, spider):
+        if self.replay_spec:
+            self.archive = ArchiveIndex.open(self.replay_spec)
+            self.stats.set_value("warc/replay/files", len(self.archive.paths))
+            if self.archive.torn:
+                self.stats.set_value("warc/replay/torn", self.archive.torn)
+            return
+        revisits = {}
+        if self.config.revisits:
+            if self.config.directory.is_dir():
+                index.index_unindexed(self.config.directory)
+            revisits = index.read_digests(self.config.directory)
+        self.files = WarcFiles(self.config, lambda: self.warcinfo(spider), revisits)
+        logger.info("WARC: every exchange goes to %s (%d payloads known for revisits)",
+                    self.config.directory, len(revisits))
+
+    def warcinfo(self, spider) -> dict[str, Any]:
+        settings = self.crawler.settings
+        crawl_id = self.stats.get_value("crawl_id")
+        return {
+            "software": f"newscrawl/{__version__} (Scrapy {scrapy.__version__}, "
+                        f"warcio {version('warcio')})",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+                          "warc-format/warc-1.1/",
+            "isPartOf": str(crawl_id) if crawl_id else None,
+            "crawl-id": str(crawl_id) if crawl_id else None,
+            "spider": spider.name,
+            "arguments": json.dumps(spider_arguments(spider), ensure_ascii=False,
+                                    sort_keys=True, default=str),
+            "http-header-user-agent": settings.get("USER_AGENT"),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "description": "Every exchange of a newscrawl crawl with the site",
+        }
+
+    def spider_closed(self, spider, reason):
+        if self.files is None:
+            return
+        self.files.close()
+        paths = self.files.paths
+        if not paths:
+            return
+        size = sum(p.stat().st_size for p in paths if p.exists())
+        self.stats.set_value("warc/files", len(paths))
+        self.stats.set_value("warc/bytes", size)
+        if self.config.cdxj:
+            for path in paths:
+                try:
+                    index.write_cdxj(path)
+                except Exception as exc:  # noqa: BLE001 - the WARC file itself is fine
+                    logger.error("Could not write the CDXJ index of %s (%s: %s); run "
+                                 "`cdxj-indexer -s -o INDEX %s` to make it", path,
+                                 type(exc).__name__, exc, path)
+        logger.info("WARC: %d records in %d files (%.1f MB) in %s, last %s",
+                    self.stats.get_value("warc/records", 0), len(paths), size / 1e6,
+                    self.config.directory, paths[-1].name)
+
+    # -- replay (source=warc) ----------------------------------------------------
+    def process_request(self, request):
+        if self.archive is None:
+            return None
+        entry = self.archive.entry_for(request)
+        response = self.archive.response_for(request, entry) if entry is not None else None
+        if response is None:
+            self.stats.inc_value("warc/replay/missing")
+            raise NotInArchive(f"no record of {request.url} in the WARC files")
+        self.stats.inc_value("warc/replay/responses")
+        request.meta[META_KEY] = entry.location.as_dict()
+        return response
+
+    # -- recording ---------------------------------------------------------------
+    def process_response(self, request, response):
+        if self.files is None or {"cached", "warc"} & set(response.flags or ()):
+            return response
+        if request.meta.get("download_slot") == wayback.CDX_SLOT:
+            return response  # the archive's capture list, not a page of the site
+        try:
+            self.record(request, response)
+        except Exception as exc:  # noqa: BLE001 - the crawl goes on; the log says why
+            self.stats.inc_value("warc/errors")
+            if not self.failed:
+                self.failed = True
+                logger.error("Could not write %s to the WARC files in %s (%s: %s); the crawl "
+                             "goes on, `warc/errors` counts the exchanges not recorded",
+                             response.url, self.config.directory, type(exc).__name__, exc)
+        return response
+
+    def record(self, request, response) -> None:
+        when = now()
+        worth, digest = False, None
+        if request.meta.get("playwright"):
+            group = [records.rendered(response, when, self.plain.get(response.url))]
+        else:
+            refers = None
+            digest = records.payload_digest(response.body)
+            worth = response.status == 200 and bool(response.body)
+            if worth and self.config.revisits:
+                refers = self.files.revisits.get(digest)
+            group = records.exchange(request, response, when, refers)
+        locations = self.files.write(group)
+        main = group[0]
+        kind = main.rec_type
+        if kind == "response" and worth:
+            self.files.revisits.setdefault(digest, (main.rec_headers.get_header("WARC-Target-URI"),
+                                                    main.rec_headers.get_header("WARC-Date")))
+        if kind in ("response", "revisit"):
+            self.plain[response.url] = locations[0].record_id
+        request.meta[META_KEY] = locations[0].as_dict()
+        self.stats.inc_value("warc/records", len(group))
+        self.stats.inc_value(f"warc/records/{kind}")
+
+
+class WarcProvenanceMiddleware:
+    """Spider middleware: ``item["warc"]`` = the location (``file``,
+    ``offset``, ``length``, ``record_id``) of the record the item's page came
+    from, for items with a ``warc`` field."""
+
+    def process_spider_output(self, response, result):
+        location = self._location(response)
+        for obj in result:
+            yield self._mark(obj, location)
+
+    async def process_spider_output_async(self, response, result):
+        location = self._location(response)
+        async for obj in result:
+            yield self._mark(obj, location)
+
+    @staticmethod
+    def _location(response):
+        try:
+            return response.meta.get(META_KEY)
+        except AttributeError:  # a response without a request
+            return None
+
+    @staticmethod
+    def _mark(obj, location):
+        if location and is_item(obj):
+            adapter = ItemAdapter(obj)
+            if "warc" in adapter.field_names():
+                adapter["warc"] = dict(location)
+        return obj
