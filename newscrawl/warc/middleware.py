@@ -182,7 +182,7 @@ class WarcMiddleware:
         when = now()
         worth, digest = False, None
         if request.meta.get("playwright"):
-            group = [records.rendered(response, when, self.plain.get(response.url))]
+            group = records.rendered(request, response, when, self.plain.get(response.url))
         else:
             refers = None
             digest = records.payload_digest(response.body)

@@ -144,28 +144,19 @@ def read_record(path: Path, offset: int):
         return record.http_headers, record.raw_stream.read(), record.rec_headers
 
 
-@dataclass
-class Page:
-    """What a re-extraction requests: a URL, the meta to parse it with, and
-    the record that answers it."""
-
-    url: str
-    meta: dict[str, Any]
-    entry: Entry
-
-
 class ArchiveIndex:
     """The records of a set of WARC files, for answering requests offline."""
 
     def __init__(self, paths: list[Path]):
         self.paths = {p.name: p for p in paths}
         self.torn = 0
-        self.info: dict[str, str] = {}
-        self.by_url: dict[str, Entry] = {}  # the last response or revisit of each URL
-        self.rendered: dict[str, Entry] = {}  # the last rendered DOM of each URL
+        self.info: dict[str, str] = {}  # the first warcinfo's fields
+        self.by_url: dict[str, Entry] = {}  # the last response or revisit of each URI
+        self.by_location: dict[tuple[str, int], Entry] = {}
+        self.rendered: dict[str, Entry] = {}  # the last rendered DOM of each URI
         self.payloads: dict[str, Entry] = {}  # payload digest -> a response holding it
-        self.meta: dict[str, dict[str, Any]] = {}  # response record id -> parse meta
-        self.order: list[str] = []  # page URLs, first fetch first
+        self.meta: dict[str, dict[str, Any]] = {}  # record id -> its parse meta
+        self.order: list[str] = []  # page URIs, first fetched first
         for path in paths:
             found = scan(path)
             self.torn += found.torn
@@ -182,10 +173,10 @@ class ArchiveIndex:
 
     def _add(self, entry: Entry) -> None:
         if entry.type in PAGE_TYPES:
-            url = self._page_url(entry)
-            if url not in self.by_url:
-                self.order.append(url)
-            self.by_url[url] = entry
+            if entry.uri not in self.by_url:
+                self.order.append(entry.uri)
+            self.by_url[entry.uri] = entry
+            self.by_location[(entry.location.file, entry.location.offset)] = entry
             if entry.type == "response" and entry.status == 200 and entry.digest:
                 self.payloads.setdefault(entry.digest, entry)
         elif entry.type == records.RENDERED_TYPE:
@@ -198,40 +189,41 @@ class ArchiveIndex:
                 except ValueError:
                     pass
 
-    def _page_url(self, entry: Entry) -> str:
-        return entry.uri
+    def pages(self) -> Iterator[Entry]:
+        """The last record of every page, in the order first fetched
+        (robots.txt is no page)."""
+        for uri in self.order:
+            if not uri.split("?", 1)[0].endswith("/robots.txt"):
+                yield self.by_url[uri]
 
-    def pages(self) -> Iterator[Page]:
-        """Every page once, its last record, in the order first fetched.
-        robots.txt is not a page."""
-        for url in self.order:
-            entry = self.by_url[url]
-            if url.split("?", 1)[0].endswith("/robots.txt"):
-                continue
-            meta = dict(self.meta.get(entry.location.record_id, {}))
-            target = meta.get("wayback_url") or url
-            yield Page(target, meta, entry)
+    def meta_of(self, entry: Entry) -> dict[str, Any]:
+        return dict(self.meta.get(entry.location.record_id, {}))
+
+    @staticmethod
+    def pointer(entry: Entry, url: str) -> dict[str, Any]:
+        """Request meta naming the record that answers a request for *url*."""
+        return {"file": entry.location.file, "offset": entry.location.offset, "url": url}
 
     def entry_for(self, request) -> Entry | None:
-        """The record that answers *request*: the one its meta names if it
-        is for this URL, else the last one of the URL (a redirect followed,
-        a page rendered, a Wayback capture under its old-site URL)."""
-        if request.meta.get("playwright"):
-            rendered = self.rendered.get(request.url)
-            if rendered is not None:
-                return rendered
+        """The record that answers *request*: the one its ``warc_replay``
+        meta names for this URL, else the last one of the URL (a redirect
+        followed)."""
         named = request.meta.get("warc_replay")
-        if isinstance(named, Entry) and request.url in (named.uri, request.meta.get("wayback_url")):
-            return named
+        if isinstance(named, dict) and named.get("url") == request.url:
+            found = self.by_location.get((named.get("file"), named.get("offset")))
+            if found is not None:
+                return found
         return self.by_url.get(request.url)
 
     def response_for(self, request, entry: Entry):
-        """A Scrapy response for *request* from *entry*, flagged ``warc``."""
+        """A Scrapy response for *request* from *entry* (a revisit with the
+        payload of the record it repeats), flagged ``warc``; None when a
+        revisit's payload is in none of the files."""
         path = self.paths[entry.location.file]
         http, payload, rec_headers = read_record(path, entry.location.offset)
         if entry.type == records.RENDERED_TYPE:
-            content_type = rec_headers.get_header("Content-Type") or "text/html"
-            headers = Headers({"Content-Type": content_type})
+            headers = Headers({"Content-Type": rec_headers.get_header("Content-Type")
+                               or "text/html"})
             status = 200
         else:
             if entry.type == "revisit":

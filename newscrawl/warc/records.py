@@ -33,7 +33,7 @@ SOURCE_URI = "WARC-Source-URI"
 CREATION_DATE = "WARC-Creation-Date"
 # Request meta that changes how the spider parses a page, kept in a
 # ``metadata`` record so that a re-extraction parses the page the same way.
-PARSE_META = ("via_more", "capture_timestamp", "wayback_url")
+PARSE_META = ("via_more", "capture_timestamp", "wayback_url", "render_reason")
 META_FIELD = "newscrawl-meta"
 RENDERED_TYPE = "conversion"  # the browser's DOM: never what the server sent
 
@@ -184,17 +184,26 @@ def metadata(build: RecordBuilder, uri: str, date: str, concurrent_to: str,
                                                        "WARC-Concurrent-To": concurrent_to})
 
 
-def rendered(response, when: datetime, refers_to: str | None) -> ArcWarcRecord:
-    """The browser's rendered DOM of a page (scrapy-playwright), a
-    ``conversion`` record that refers to the plain response record."""
+def rendered(request, response, when: datetime, refers_to: str | None) -> list[ArcWarcRecord]:
+    """The browser's rendered DOM of a page (scrapy-playwright): a
+    ``conversion`` record that refers to the plain response record, and the
+    ``metadata`` record of why it was rendered."""
     body = response.body
-    headers = {"WARC-Date": warc_date(when), "WARC-Payload-Digest": payload_digest(body)}
+    date = warc_date(when)
+    headers = {"WARC-Date": date, "WARC-Payload-Digest": payload_digest(body)}
     if refers_to:
         headers["WARC-Refers-To"] = refers_to
     encoding = getattr(response, "encoding", None) or "utf-8"
-    return builder().create_warc_record(
+    build = builder()
+    main = build.create_warc_record(
         response.url, RENDERED_TYPE, payload=BytesIO(body), length=len(body),
         warc_content_type=f"text/html; charset={encoding}", warc_headers_dict=headers)
+    group = [main]
+    meta = parse_meta(request.meta)
+    if meta:
+        group.append(metadata(build, response.url, date, record_id(main),
+                              {META_FIELD: json.dumps(meta, ensure_ascii=False, sort_keys=True)}))
+    return group
 
 
 def warcinfo(filename: str, info: dict[str, Any]) -> ArcWarcRecord:
