@@ -130,9 +130,18 @@ def scan(path: Path) -> Scan:
                         result.info = entry.fields
                 result.entries.append(entry)
         except READ_ERRORS as exc:
+            problem = str(exc) or type(exc).__name__
+        else:
+            end = result.entries[-1].location.offset + result.entries[-1].location.length \
+                if result.entries else 0
+            size = stream.seek(0, 2)
+            problem = f"{size - end} bytes that are no whole record" if size > end else None
+            offset = end
+        if problem:
             result.torn += 1
             logger.warning("%s: the record at offset %d is torn (%s): skipped, with anything "
-                           "after it; the crawl that wrote it was interrupted", path, offset, exc)
+                           "after it; the crawl that wrote it was interrupted", path, offset,
+                           problem)
     return result
 
 
