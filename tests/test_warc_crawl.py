@@ -259,6 +259,48 @@ def test_a_second_crawl_writes_revisits_for_unchanged_pages(archived, site, craw
     assert {r.headers.get_header("WARC-Refers-To-Target-URI") for r in ok} <= first
 
 
+def test_re_extraction_without_the_site_gives_the_same_documents(archived, site, crawl,
+                                                                 mongo_db):
+    site.stop()  # nothing to fetch from now on: every page comes from the files
+    warc_dir = archived.files[0].parent
+    result = crawl("http://127.0.0.1:9", mongo_db.name, "-a", "source=warc",
+                   "-a", f"warc={warc_dir}")
+    assert result.returncode == 0, result
+    assert "Traceback" not in result.log
+    assert not any(key.startswith("oldsite/errors/") for key in result.stats), result.stats
+    assert "warc/replay/missing" not in result.stats
+    assert result.stats["warc/replay/rendered"] == 1  # the page whose body only the DOM has
+    live = {d["url"]: d for d in archived.db.articles.find()}
+    again = {d["url"]: d for d in mongo_db.articles.find()}
+    assert again.keys() == live.keys()
+    for url, doc in again.items():
+        for name in ("content_hash", "kind", "language", "title", "body", "published_at"):
+            assert doc[name] == live[url][name], (url, name)
+        assert doc["source"] == "warc" and doc["warc"]["file"].endswith(".warc.gz")
+    crawls = list(mongo_db.crawls.find())
+    assert len(crawls) == 1 and crawls[0]["arguments"]["source"] == "warc"
+    assert crawls[0]["counts"]["inserted"] == len(live)
+    assert "Crawl summary:" in result.log
+
+
+def test_re_extraction_after_a_rule_change_versions_what_changed(archived, crawl):
+    db = archived.db
+    doc = db.articles.find_one({"language": "en", "kind": "article"})
+    # As if an older rule had extracted the body wrongly.
+    db.articles.update_one({"_id": doc["_id"]}, {"$set": {"body": "Wrong body.",
+                                                          "content_hash": "0" * 64}})
+    warc_dir = archived.files[0].parent
+    result = crawl("http://127.0.0.1:9", db.name, "-a", "source=warc", "-a",
+                   f"warc={warc_dir}/*.warc.gz")
+    assert result.returncode == 0, result
+    assert result.stats["mongo/updated"] == 1
+    assert result.stats["mongo/unchanged"] == db.articles.count_documents({}) - 1
+    fixed = db.articles.find_one({"_id": doc["_id"]})
+    assert fixed["body"] == doc["body"] and fixed["version"] == doc["version"] + 1
+    revision = db.revisions.find_one({"url": doc["url"]})
+    assert revision["content"]["body"] == "Wrong body."
+
+
 def test_kill_9_leaves_files_readable_to_the_last_record(crawl, mongo_db, tmp_path):
     warc_dir = tmp_path / "warc"
     with start() as server:
