@@ -16,7 +16,7 @@ class WarcConfig:
     cdxj: bool
 
     @classmethod
-    def from_settings(cls, settings) -> "WarcConfig":
+    def from_settings(cls, settings) -> WarcConfig:
         max_size = settings.getint("WARC_MAX_SIZE")
         if max_size <= 0:
             raise ValueError(f"WARC_MAX_SIZE must be a number of bytes above 0, got {max_size}")

@@ -13,7 +13,6 @@ import logging
 import os
 from pathlib import Path
 
-from cdxj_indexer.main import CDXJIndexer
 from warcio.timeutils import timestamp_to_iso_date
 
 logger = logging.getLogger(__name__)
@@ -32,6 +31,9 @@ def cdxj_path(warc: Path) -> Path:
 
 def write_cdxj(warc: Path) -> Path:
     """Index *warc* into its CDXJ file (written aside, then moved into place)."""
+    # Imported here: cdxj-indexer's import chain warns about pkg_resources.
+    from cdxj_indexer.main import CDXJIndexer
+
     target = cdxj_path(warc)
     partial = target.with_name(target.name + ".partial")
     CDXJIndexer(str(partial), [str(warc)], sort=True).process_all()
@@ -48,7 +50,7 @@ def index_unindexed(directory: Path) -> list[Path]:
             continue
         try:
             done.append(write_cdxj(warc))
-        except Exception as exc:  # noqa: BLE001 - a torn file: say so, go on
+        except Exception as exc:
             logger.warning("Could not index %s (%s: %s): its payloads will not be revisited",
                            warc, type(exc).__name__, exc)
     return done

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -43,7 +43,7 @@ class NotInArchive(IgnoreRequest):
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def public_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +140,7 @@ class WarcMiddleware:
             for path in paths:
                 try:
                     index.write_cdxj(path)
-                except Exception as exc:  # noqa: BLE001 - the WARC file itself is fine
+                except Exception as exc:
                     logger.error("Could not write the CDXJ index of %s (%s: %s); run "
                                  "`cdxj-indexer -s -o INDEX %s` to make it", path,
                                  type(exc).__name__, exc, path)
@@ -169,7 +169,7 @@ class WarcMiddleware:
             return response  # the archive's capture list, not a page of the site
         try:
             self.record(request, response)
-        except Exception as exc:  # noqa: BLE001 - the crawl goes on; the log says why
+        except Exception as exc:
             self.stats.inc_value("warc/errors")
             if not self.failed:
                 self.failed = True

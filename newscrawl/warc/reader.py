@@ -11,19 +11,19 @@ payload), the way Scrapy's HttpCacheMiddleware answers from its cache.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import logging
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.timeutils import iso_date_to_timestamp
 
 from newscrawl.warc import records
@@ -33,7 +33,6 @@ from newscrawl.warc.records import Location
 logger = logging.getLogger(__name__)
 
 PAGE_TYPES = ("response", "revisit")
-READ_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
 
 
 class NoWarcFiles(ValueError):
@@ -129,7 +128,7 @@ def scan(path: Path) -> Scan:
                     if record.rec_type == "warcinfo" and not result.info:
                         result.info = entry.fields
                 result.entries.append(entry)
-        except READ_ERRORS as exc:
+        except Exception as exc:
             problem = str(exc) or type(exc).__name__
         else:
             end = result.entries[-1].location.offset + result.entries[-1].location.length \
@@ -175,7 +174,7 @@ class ArchiveIndex:
 
     @classmethod
     @lru_cache(maxsize=4)
-    def open(cls, spec: str) -> "ArchiveIndex":
+    def open(cls, spec: str) -> ArchiveIndex:
         """The index of the files *spec* names, built once per process (the
         source and the middleware share it)."""
         return cls(warc_files(spec))
@@ -193,10 +192,8 @@ class ArchiveIndex:
         elif entry.type == "metadata" and entry.refers_to:
             blob = entry.fields.get(records.META_FIELD)
             if blob:
-                try:
+                with contextlib.suppress(ValueError):
                     self.meta[entry.refers_to] = json.loads(blob)
-                except ValueError:
-                    pass
 
     def pages(self) -> Iterator[Entry]:
         """The last record of every page, in the order first fetched

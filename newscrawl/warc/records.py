@@ -12,7 +12,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any
@@ -72,7 +72,7 @@ def payload_digest(body: bytes) -> str:
 
 
 def warc_date(when: datetime) -> str:
-    return datetime_to_iso_date(when.astimezone(timezone.utc).replace(tzinfo=None),
+    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None),
                                 use_micros=True)
 
 

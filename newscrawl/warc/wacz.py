@@ -13,8 +13,9 @@ import io
 import json
 import logging
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
@@ -76,9 +77,9 @@ def with_revisited(files: list[Path], directory: Path) -> list[Path]:
                     entry = json.loads(line.split(" ", 2)[2])
                 except (IndexError, ValueError):
                     continue
-                if entry.get("digest") in wanted and entry.get("mime") != "warc/revisit":
-                    if entry.get("filename") not in names:
-                        extra.add(directory / entry["filename"])
+                if (entry.get("digest") in wanted and entry.get("mime") != "warc/revisit"
+                        and entry.get("filename") not in names):
+                    extra.add(directory / entry["filename"])
     return sorted(set(files) | {p for p in extra if p.exists()}, key=lambda p: p.name)
 
 

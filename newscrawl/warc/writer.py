@@ -12,10 +12,11 @@ starts a new one, and a new serial follows when a file reaches
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 def file_name(prefix: str, when: datetime, serial: int) -> str:
     """Heritrix's and warcprox's shape: a 17-digit UTC timestamp, a 5-digit serial."""
-    stamp = when.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+    stamp = when.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
     return f"{prefix}-{stamp}-{serial:05d}.warc.gz"
 
 
@@ -43,7 +44,7 @@ class WarcFiles:
 
     def __init__(self, config: WarcConfig, info: Callable[[], dict[str, Any]],
                  revisits: dict[str, tuple[str, str]] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.config, self.info, self.clock = config, info, clock
         self.revisits = {} if revisits is None else revisits
         self.paths: list[Path] = []  # written by this run, in order
@@ -88,7 +89,7 @@ class WarcFiles:
             path = self.config.directory / file_name(self.config.prefix, self.started, self._serial)
             self._serial += 1
             try:
-                self._file = open(path, "xb")  # never append to a file of another run
+                self._file = open(path, "xb")  # noqa: SIM115 - open across writes; never appends
                 break
             except FileExistsError:
                 continue
