@@ -55,11 +55,11 @@ class Recorder:
         response = Response(url, status=status, body=body, request=request, protocol="HTTP/1.1",
                             headers=headers or {"Content-Type": "text/html; charset=utf-8"},
                             ip_address=ipaddress.ip_address("127.0.0.1"))
-        assert self.mw.process_response(request, response) is response
+        self.mw.record(request, response)
         return request, response
 
     def close(self):
-        self.mw.spider_closed(self.spider, "finished")
+        self.mw._finish()
 
 
 def read(directory):
@@ -190,7 +190,7 @@ def test_the_rendered_dom_is_an_extra_conversion_record(tmp_path):
     request = Request(f"{SITE}/en/js", meta={"playwright": True, "render_reason": "empty_body"})
     dom = HtmlResponse(request.url, body=b"<html><body><p>Rendered.</p></body></html>",
                        request=request, encoding="utf-8")
-    recorder.mw.process_response(request, dom)
+    recorder.mw.record(request, dom)
     recorder.close()
     found = [(kind, warc, payload) for _, kind, warc, _, payload in read(tmp_path)]
     conversion = next(item for item in found if item[0] == "conversion")
@@ -204,7 +204,7 @@ def test_cached_responses_are_not_recorded(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en")
     cached = Response(request.url, body=PAGE, flags=["cached"], request=request)
-    recorder.mw.process_response(request, cached)
+    assert not recorder.mw.record(request, cached)
     recorder.close()
     assert not list(tmp_path.glob("*.warc.gz"))
 

@@ -129,7 +129,7 @@ def parse_meta(meta) -> dict[str, Any]:
 
 
 def exchange(request, response, when: datetime, refers: tuple[str, str] | None = None,
-             ) -> list[ArcWarcRecord]:
+             digest: str | None = None) -> list[ArcWarcRecord]:
     """The ``request`` and ``response`` records of one exchange (a
     ``revisit`` instead of the response when *refers*, the target URI and date
     of a record with the same payload, is given), then a ``metadata`` record
@@ -142,7 +142,7 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     date = capture.date if capture else warc_date(when)
     http = http_response(response)
     body = response.body
-    digest = payload_digest(body)
+    digest = digest or payload_digest(body)
     common = {"WARC-Date": date}
     if response.ip_address is not None:
         common["WARC-IP-Address"] = str(response.ip_address)

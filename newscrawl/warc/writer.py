@@ -12,6 +12,7 @@ starts a new one, and a new serial follows when a file reaches
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
@@ -26,6 +27,8 @@ from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.records import Location
 
 logger = logging.getLogger(__name__)
+
+GZIP_LEVEL = 6  # gzip(1)'s default
 
 
 def file_name(prefix: str, when: datetime, serial: int) -> str:
@@ -53,7 +56,7 @@ class WarcFiles:
         self._size = 0
         self._serial = 0
         self._buffer = BytesIO()
-        self._writer = WARCWriter(self._buffer, gzip=True, warc_version=records.WARC_VERSION)
+        self._writer = WARCWriter(self._buffer, gzip=False, warc_version=records.WARC_VERSION)
 
     @property
     def path(self) -> Path | None:
@@ -77,10 +80,13 @@ class WarcFiles:
         return locations
 
     def _serialize(self, record: ArcWarcRecord) -> bytes:
+        """The record as one gzip member, at level 6 (warcio's own is 9:
+        about 1.5 times the CPU for 3 % less disk on HTML)."""
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.write_record(record)
-        return self._buffer.getvalue()
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        return compressor.compress(self._buffer.getvalue()) + compressor.flush()
 
     def _open(self) -> None:
         self.close()
