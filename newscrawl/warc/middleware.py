@@ -38,6 +38,9 @@ from newscrawl.warc.writer import WarcFiles
 logger = logging.getLogger(__name__)
 
 META_KEY = "warc_record"  # request meta: the location of the page's record
+# Plain responses remembered for the rendered DOM to refer to (the browser
+# fetches a page soon after its plain fetch).
+PLAIN_KEPT = 50_000
 SECRET_WORDS = ("password", "passwd", "secret", "token", "key", "auth", "credential")
 
 
@@ -238,6 +241,8 @@ class WarcMiddleware:
         kind = group[0].rec_type
         if kind in ("response", "revisit"):
             self.plain[response.url] = locations[0].record_id
+            if len(self.plain) > PLAIN_KEPT:
+                del self.plain[next(iter(self.plain))]
         request.meta[META_KEY] = locations[0].as_dict()
         self.stats.inc_value("warc/records", len(group))
         self.stats.inc_value(f"warc/records/{kind}")
