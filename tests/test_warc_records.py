@@ -299,3 +299,16 @@ def test_warcio_reads_a_record_written_in_memory():
     buffer.seek(0)
     read_back = next(iter(ArchiveIterator(buffer, check_digests="raise")))
     assert read_back.content_stream().read() == b"abc"
+
+
+def test_a_page_only_the_browser_fetched_is_replayed_from_its_dom(tmp_path):
+    recorder = Recorder(tmp_path)
+    request = Request(f"{SITE}/en/always", meta={"playwright": True, "render_reason": "always"})
+    dom = HtmlResponse(request.url, body=PAGE, request=request, encoding="utf-8")
+    recorder.mw.record(request, dom)
+    recorder.close()
+    archive = ArchiveIndex(warc_files(tmp_path))
+    (entry,) = archive.pages()
+    assert entry.type == "conversion"
+    replayed = archive.response_for(Request(entry.uri), archive.entry_for(Request(entry.uri)))
+    assert isinstance(replayed, HtmlResponse) and replayed.body == PAGE

@@ -116,6 +116,8 @@ class WarcSource(Source):
         entry = self.archive.rendered.get(response.url)
         if entry is None or self.archive.meta_of(entry).get("render_reason") not in ITEM_FROM_DOM:
             return response
+        if (response.meta.get(META_KEY) or {}).get("record_id") == entry.location.record_id:
+            return response  # answered from the DOM already (render=always)
         rendered = self.archive.response_for(response.request, entry)
         response.meta[META_KEY] = entry.location.as_dict()
         self.spider.crawler.stats.inc_value("warc/replay/rendered")

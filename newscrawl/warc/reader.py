@@ -188,7 +188,10 @@ class ArchiveIndex:
             if entry.type == "response" and entry.status == 200 and entry.digest:
                 self.payloads.setdefault(entry.digest, entry)
         elif entry.type == records.RENDERED_TYPE:
+            if entry.uri not in self.by_url and entry.uri not in self.rendered:
+                self.order.append(entry.uri)  # render=always: only the DOM was kept
             self.rendered[entry.uri] = entry
+            self.by_location[(entry.location.file, entry.location.offset)] = entry
         elif entry.type == "metadata" and entry.refers_to:
             blob = entry.fields.get(records.META_FIELD)
             if blob:
@@ -196,11 +199,12 @@ class ArchiveIndex:
                     self.meta[entry.refers_to] = json.loads(blob)
 
     def pages(self) -> Iterator[Entry]:
-        """The last record of every page, in the order first fetched
-        (robots.txt is no page)."""
+        """The last record of every page, in the order first fetched: its
+        response or revisit, else (``render=always``) its rendered DOM;
+        robots.txt is no page."""
         for uri in self.order:
             if not uri.split("?", 1)[0].endswith("/robots.txt"):
-                yield self.by_url[uri]
+                yield self.by_url.get(uri) or self.rendered[uri]
 
     def meta_of(self, entry: Entry) -> dict[str, Any]:
         return dict(self.meta.get(entry.location.record_id, {}))
@@ -219,7 +223,7 @@ class ArchiveIndex:
             found = self.by_location.get((named.get("file"), named.get("offset")))
             if found is not None:
                 return found
-        return self.by_url.get(request.url)
+        return self.by_url.get(request.url) or self.rendered.get(request.url)
 
     def response_for(self, request, entry: Entry):
         """A Scrapy response for *request* from *entry* (a revisit with the
