@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -86,6 +87,7 @@ class WarcMiddleware:
         self.plain: dict[str, str] = {}  # URL -> record id of its last plain response
         self.failed = False
         self.pool: ThreadPool | None = None
+        self.run_id = uuid.uuid4().hex
         self._reactor = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -117,15 +119,16 @@ class WarcMiddleware:
 
     def warcinfo(self, spider) -> dict[str, Any]:
         settings = self.crawler.settings
-        crawl_id = self.stats.get_value("crawl_id")
+        # The crawl id MongoPipeline gives the run (its ``crawls`` document),
+        # else one of our own, so that the files of a run stay together.
+        crawl_id = self.stats.get_value("crawl_id") or self.run_id
         return {
             "software": f"newscrawl/{__version__} (Scrapy {scrapy.__version__}, "
                         f"warcio {version('warcio')})",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                           "warc-format/warc-1.1/",
-            "isPartOf": str(crawl_id) if crawl_id else None,
-            "crawl-id": str(crawl_id) if crawl_id else None,
+            "isPartOf": str(crawl_id),
             "spider": spider.name,
             "arguments": json.dumps(spider_arguments(spider), ensure_ascii=False,
                                     sort_keys=True, default=str),

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from wacz.main import main as wacz_main
 from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl.warc.reader import read_record, scan
@@ -25,6 +24,13 @@ from newscrawl.warc.reader import read_record, scan
 logger = logging.getLogger(__name__)
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Stored articles"}
+
+
+def _wacz(args: list[str]) -> int:
+    """py-wacz's command line (imported here: only ``scrapy wacz`` needs it)."""
+    from wacz.main import main
+
+    return main(args)
 
 
 class WaczError(Exception):
@@ -114,7 +120,7 @@ def package(files: list[Path], entries: list[dict[str, Any]], output: Path,
                 "--title", title, *map(str, files)]
         chatter = io.StringIO()
         with contextlib.redirect_stdout(chatter):
-            status = wacz_main(args)
+            status = _wacz(args)
         if status:
             raise WaczError(f"py-wacz could not package {len(files)} files: "
                             f"{chatter.getvalue().strip().splitlines()[-1:]}")
@@ -125,6 +131,6 @@ def validate(path: Path) -> tuple[bool, str]:
     """py-wacz's validator: (valid, what it said)."""
     chatter = io.StringIO()
     with contextlib.redirect_stdout(chatter):
-        status = wacz_main(["validate", "-f", str(path)])
+        status = _wacz(["validate", "-f", str(path)])
     return status == 0, chatter.getvalue()
 
