@@ -312,3 +312,13 @@ def test_a_page_only_the_browser_fetched_is_replayed_from_its_dom(tmp_path):
     assert entry.type == "conversion"
     replayed = archive.response_for(Request(entry.uri), archive.entry_for(Request(entry.uri)))
     assert isinstance(replayed, HtmlResponse) and replayed.body == PAGE
+
+
+def test_a_body_cut_off_by_the_connection_is_marked_truncated(tmp_path):
+    recorder = Recorder(tmp_path)
+    request = Request(f"{SITE}/en/cut")
+    cut = Response(request.url, body=PAGE[:30], flags=["dataloss"], request=request)
+    recorder.mw.record(request, cut)
+    recorder.close()
+    (warc,) = [w for _, kind, w, *_ in read(tmp_path) if kind == "response"]
+    assert warc.get_header("WARC-Truncated") == "disconnect"

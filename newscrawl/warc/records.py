@@ -146,6 +146,8 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     common = {"WARC-Date": date}
     if response.ip_address is not None:
         common["WARC-IP-Address"] = str(response.ip_address)
+    if "dataloss" in (response.flags or ()):
+        common["WARC-Truncated"] = "disconnect"  # the connection closed before the end
     if capture:
         common[SOURCE_URI] = capture.source_uri
         common[CREATION_DATE] = warc_date(when)
