@@ -322,3 +322,18 @@ def test_a_body_cut_off_by_the_connection_is_marked_truncated(tmp_path):
     recorder.close()
     (warc,) = [w for _, kind, w, *_ in read(tmp_path) if kind == "response"]
     assert warc.get_header("WARC-Truncated") == "disconnect"
+
+
+def test_the_index_made_while_writing_is_cdxj_indexers(tmp_path):
+    recorder = Recorder(tmp_path)
+    recorder.fetch(f"{SITE}/en/a", headers={"Content-Type": "text/html; charset=utf-8"})
+    recorder.fetch(f"{SITE}/en/a?page=1")
+    recorder.fetch(f"{SITE}/%D8%B3%DB%8C%D8%A7%D8%B3%D8%AA/x", body=b"Gone", status=404,
+                   headers={"Content-Type": "text/plain"})
+    recorder.fetch(f"{SITE}/en/moved", body=b"", status=301,
+                   headers={"Location": f"{SITE}/en/a"})
+    recorder.close()
+    (path,) = warc_files(tmp_path)
+    ours = index.cdxj_path(path).read_text()
+    assert len(ours.splitlines()) == 4
+    assert index.write_cdxj(path).read_text() == ours  # cdxj-indexer over the file

@@ -11,13 +11,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 
-from warcio.timeutils import timestamp_to_iso_date
+import surt
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_timestamp, timestamp_to_iso_date
 
 logger = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
+INDEXED_TYPES = ("response", "revisit")  # what cdxj-indexer indexes of our records
+_MIME_END = re.compile(r"[;\s]")
 
 
 def cdxj_path(warc: Path) -> Path:
@@ -37,6 +42,47 @@ def write_cdxj(warc: Path) -> Path:
     target = cdxj_path(warc)
     partial = target.with_name(target.name + ".partial")
     CDXJIndexer(str(partial), [str(warc)], sort=True).process_all()
+    os.replace(partial, target)
+    return target
+
+
+def cdxj_line(record: ArcWarcRecord, file: str, offset: int, length: int) -> str | None:
+    """The line cdxj-indexer writes for *record* (written at *offset* of
+    *file*, *length* bytes), or None for a record it does not index: made
+    while writing, so that the index needs no second pass over the file."""
+    if record.rec_type not in INDEXED_TYPES:
+        return None
+    headers, http = record.rec_headers, record.http_headers
+    url = headers.get_header("WARC-Target-URI")
+    entry: dict[str, str] = {"url": url}
+    if record.rec_type == "revisit":
+        entry["mime"] = "warc/revisit"
+    elif http is not None and http.get_header("Content-Type"):
+        entry["mime"] = _MIME_END.split(http.get_header("Content-Type"), 1)[0].strip()
+    if http is not None:
+        entry["status"] = http.get_statuscode()
+    digest = headers.get_header("WARC-Payload-Digest")
+    if digest:
+        entry["digest"] = digest
+    entry.update(length=str(length), offset=str(offset), filename=file)
+    try:
+        key = surt.surt(url)
+    except Exception:
+        key = url
+    return f"{key} {iso_date_to_timestamp(headers.get_header('WARC-Date'))} {json.dumps(entry)}\n"
+
+
+def write_lines(warc: Path, lines: list[str]) -> Path:
+    """The CDXJ file of *warc* from its lines (sorted, duplicates dropped, as
+    ``cdxj-indexer --sort`` does)."""
+    target = cdxj_path(warc)
+    partial = target.with_name(target.name + ".partial")
+    with open(partial, "w", encoding="utf-8") as out:
+        last = None
+        for line in sorted(lines):
+            if line != last:
+                out.write(line)
+            last = line
     os.replace(partial, target)
     return target
 

@@ -148,7 +148,7 @@ class WarcMiddleware:
                 self.pool = None
 
     def _finish(self) -> None:
-        """Close the last file and index the run's files (in the writer thread)."""
+        """Close (and index) the last file, in the writer thread."""
         self.files.close()
         paths = self.files.paths
         if not paths:
@@ -156,14 +156,6 @@ class WarcMiddleware:
         size = sum(p.stat().st_size for p in paths if p.exists())
         self.stats.set_value("warc/files", len(paths))
         self.stats.set_value("warc/bytes", size)
-        if self.config.cdxj:
-            for path in paths:
-                try:
-                    index.write_cdxj(path)
-                except Exception as exc:
-                    logger.error("Could not write the CDXJ index of %s (%s: %s); run "
-                                 "`cdxj-indexer -s -o INDEX %s` to make it", path,
-                                 type(exc).__name__, exc, path)
         logger.info("WARC: %d records in %d files (%.1f MB) in %s, last %s",
                     self.stats.get_value("warc/records", 0), len(paths), size / 1e6,
                     self.config.directory, paths[-1].name)

@@ -6,7 +6,8 @@ stopped at any moment (Ctrl-C, SIGTERM, ``kill -9``) leaves every finished
 record readable; at worst the last one is torn, and the readers skip it.
 A file is never appended to: each run (a resumed ``JOBDIR`` crawl too)
 starts a new one, and a new serial follows when a file reaches
-``WARC_MAX_SIZE``. Each file begins with a ``warcinfo`` record.
+``WARC_MAX_SIZE``. Each file begins with a ``warcinfo`` record, and gets its
+CDXJ index when it is closed (its lines made as the records are written).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
-from newscrawl.warc import records
+from newscrawl.warc import index, records
 from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.records import Location
 
@@ -55,6 +56,7 @@ class WarcFiles:
         self._file = None
         self._size = 0
         self._serial = 0
+        self._lines: list[str] = []  # the CDXJ lines of the current file
         self._buffer = BytesIO()
         self._writer = WARCWriter(self._buffer, gzip=False, warc_version=records.WARC_VERSION)
 
@@ -72,6 +74,10 @@ class WarcFiles:
         for record in group:
             data = self._serialize(record)
             locations.append(Location(name, offset, len(data), records.record_id(record)))
+            if self.config.cdxj:
+                line = index.cdxj_line(record, name, offset, len(data))
+                if line is not None:
+                    self._lines.append(line)
             chunks.append(data)
             offset += len(data)
         self._file.write(b"".join(chunks))
@@ -105,6 +111,15 @@ class WarcFiles:
         self.write([records.warcinfo(path.name, self.info())])
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        """Close the current file and write its CDXJ index beside it."""
+        if self._file is None:
+            return
+        self._file.close()
+        self._file = None
+        if self.config.cdxj:
+            try:
+                index.write_lines(self.paths[-1], self._lines)
+            except OSError as exc:
+                logger.error("Could not write the CDXJ index of %s (%s); run `cdxj-indexer -s "
+                             "-o INDEX %s` to make it", self.paths[-1], exc, self.paths[-1])
+        self._lines = []
