@@ -102,7 +102,7 @@ class WarcSource(Source):
         meta = self.archive.meta_of(entry)
         meta.pop("wayback_url", None)
         meta.pop("render_reason", None)
-        url = entry.uri
+        url: str | None = entry.uri
         if entry.source_uri:  # a Wayback capture
             url = wayback.on_site(entry.uri, self.spider.base_url, self.hosts or ())
             meta["capture_timestamp"] = entry.timestamp

@@ -63,8 +63,8 @@ def public_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and "@" in value and "://" in value:
             parts = urlsplit(value)
             if parts.username or parts.password:
-                value = urlunsplit(parts._replace(netloc=parts.hostname
-                                                  + (f":{parts.port}" if parts.port else "")))
+                netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+                value = urlunsplit(parts._replace(netloc=netloc))
         clean[name] = value
     return clean
 
@@ -149,6 +149,8 @@ class WarcMiddleware:
 
     def _finish(self) -> None:
         """Close (and index) the last file, in the writer thread."""
+        if self.files is None:
+            return
         self.files.close()
         paths = self.files.paths
         if not paths:
@@ -195,6 +197,7 @@ class WarcMiddleware:
             return response
         try:
             group = self.prepare(request, response)
+            assert self.files is not None  # wanted() says so
             locations = await self._in_thread(self.files.write, group)
             self.written(request, response, group, locations)
         except Exception as exc:
@@ -207,6 +210,7 @@ class WarcMiddleware:
         if not self.wanted(request, response):
             return False
         group = self.prepare(request, response)
+        assert self.files is not None  # wanted() says so
         self.written(request, response, group, self.files.write(group))
         return True
 
@@ -220,6 +224,7 @@ class WarcMiddleware:
         """The records of an exchange; a payload seen before makes a revisit,
         and the next copy of a new payload refers to this one."""
         when = now()
+        assert self.files is not None
         if request.meta.get("playwright"):
             return records.rendered(request, response, when, self.plain.get(response.url))
         digest = records.payload_digest(response.body)

@@ -129,7 +129,7 @@ def scan(path: Path) -> Scan:
                         result.info = entry.fields
                 result.entries.append(entry)
         except Exception as exc:
-            problem = str(exc) or type(exc).__name__
+            problem: str | None = str(exc) or type(exc).__name__
         else:
             end = result.entries[-1].location.offset + result.entries[-1].location.length \
                 if result.entries else 0
@@ -220,7 +220,7 @@ class ArchiveIndex:
         followed)."""
         named = request.meta.get("warc_replay")
         if isinstance(named, dict) and named.get("url") == request.url:
-            found = self.by_location.get((named.get("file"), named.get("offset")))
+            found = self.by_location.get((str(named.get("file")), int(named.get("offset") or 0)))
             if found is not None:
                 return found
         return self.by_url.get(request.url) or self.rendered.get(request.url)

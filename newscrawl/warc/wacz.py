@@ -96,7 +96,7 @@ def pages(documents: Iterable[dict[str, Any]], files: list[Path]) -> list[dict[s
     found = []
     for doc in documents:
         where = doc.get("warc") or {}
-        path = by_name.get(where.get("file"))
+        path = by_name.get(str(where.get("file")))
         if path is None:
             continue
         _, _, headers = read_record(path, int(where["offset"]))

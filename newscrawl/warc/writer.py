@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
@@ -53,7 +53,7 @@ class WarcFiles:
         self.revisits = {} if revisits is None else revisits
         self.paths: list[Path] = []  # written by this run, in order
         self.started = clock()
-        self._file = None
+        self._file: BinaryIO | None = None
         self._size = 0
         self._serial = 0
         self._lines: list[str] = []  # the CDXJ lines of the current file
@@ -80,8 +80,10 @@ class WarcFiles:
                     self._lines.append(line)
             chunks.append(data)
             offset += len(data)
-        self._file.write(b"".join(chunks))
-        self._file.flush()
+        out = self._file
+        assert out is not None
+        out.write(b"".join(chunks))
+        out.flush()
         self._size = offset
         return locations
 
