@@ -328,3 +328,30 @@ def test_kill_9_leaves_files_readable_to_the_last_record(crawl, mongo_db, tmp_pa
     assert result.torn == 1
     assert len(result.entries) == len(found) - 1
     assert gzip.decompress(data[:last.offset])  # every member before it is whole
+
+
+def test_sigterm_then_resume_starts_a_new_file(crawl, mongo_db, tmp_path):
+    warc_dir, jobdir = tmp_path / "warc", tmp_path / "job"
+    with start() as server:
+        slow = {"WARC_DIR": str(warc_dir), "JOBDIR": str(jobdir), "DOWNLOAD_DELAY": "0.05",
+                "CONCURRENT_REQUESTS": "1"}
+        running = crawl.start(server.base_url, mongo_db.name, "-a", "render=never",
+                              settings=slow)
+        deadline = time.monotonic() + 60
+        while sum(server.hits.values()) < 15 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        running.proc.send_signal(signal.SIGTERM)
+        first = running.wait()
+        assert first.stats["finish_reason"] == "shutdown", first
+        (stopped,) = warc_files(warc_dir)
+        assert cdxj_path(stopped).exists()  # a clean stop indexes its file
+        resumed = crawl(server.base_url, mongo_db.name, "-a", "render=never", settings=slow)
+        assert resumed.returncode == 0, resumed
+    files = warc_files(warc_dir)
+    assert len(files) == 2 and files[0] == stopped
+    found = read_all(files)
+    for path in files:
+        assert [r.type for r in found if r.file == path.name][0] == "warcinfo"
+    # Between them, every stored article has its record.
+    ids = {r.id for r in found}
+    assert all(doc["warc"]["record_id"] in ids for doc in mongo_db.articles.find())
