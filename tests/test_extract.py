@@ -299,3 +299,14 @@ def test_jsonld_types_are_read_once_per_response():
     page = response(story_page(FULL, head=jsonld({"@type": "NewsArticle"})))
     assert jsonld_types(page) == {"NewsArticle"}
     assert jsonld_types(page) is not jsonld_types(response(story_page(FULL)))
+
+
+def test_fields_that_broken_markup_nests_in_the_body_stay_out_of_it():
+    # An unclosed <div> in the body swallows the node's next fields.
+    html = drupal_page(f"<p>{FULL[0]}</p><div>").replace(
+        "</div></div></div></div></body>",
+        '<div class="field field-name-field-tags"><a href="/t/iraq">Iraq</a>'
+        '<a href="/t/oil">Oil</a></div></div></div></div></div></body>')
+    fields = extract(response(html))
+    assert fields["body"] == [FULL[0]]
+    assert fields["tags"] == ["Iraq", "Oil"]
