@@ -280,11 +280,21 @@ def test_a_page_where_drupal_rules_and_fallback_disagree_is_flagged_and_counted(
     )
     crawler = get_crawler()
     crawler.stats.open_spider()
-    fields = extract(response(html), crawler.stats)
-    assert "disagreement" not in fields
+    fields = extract(response(html), crawler.stats, check_every=1)
+    assert "disagreement" not in fields and "checked" not in fields
     assert crawler.stats.get_value("extract/disagreement") == 1
-    agreed = extract(response(drupal_page(long_text)))
-    assert not agreed.get("disagreement")
+    assert crawler.stats.get_value("extract/checked") == 1
+    agreed = extract(response(drupal_page(long_text)), check_every=1)
+    assert agreed["checked"] and not agreed.get("disagreement")
+
+
+def test_one_drupal_page_in_ten_is_checked_the_same_on_every_crawl():
+    long_text = "".join(f"<p>{p}</p>" for p in FULL * 2)
+    urls = [f"https://old.iranintl.com/en/world/story-{n}" for n in range(200)]
+    checked = [u for u in urls if extract(response(drupal_page(long_text), url=u)).get("checked")]
+    assert 5 <= len(checked) <= 40
+    assert checked == [u for u in urls
+                       if extract(response(drupal_page(long_text), url=u)).get("checked")]
 
 
 def test_record_moves_the_notes_into_stats():
