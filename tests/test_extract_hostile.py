@@ -140,6 +140,22 @@ def test_metadata_values_lose_their_tags():
     assert ld["summary"] == "Cut off"
 
 
+def test_markup_in_the_title_element_and_escaped_twice_in_meta_is_removed():
+    html = story_page(
+        FULL,
+        head='<meta property="og:description" '
+        'content="A &amp;lt;svg onload=alert(1)&amp;gt;summary">',
+    )
+    html = html.replace('<h1 class="headline">Parliament passes budget</h1>', "")
+    html = html.replace(
+        "<title>Parliament passes budget</title>",
+        "<title>Budget <svg onload=alert(1)>passes | Site</title>",
+    )
+    fields = extract(response(html))
+    assert fields["title"] == "Budget passes | Site"
+    assert fields["summary"] == "A summary"
+
+
 def test_prose_with_angle_brackets_is_not_markup():
     head = '<meta property="og:title" content="When a &lt; b and x&lt;y">'
     assert extract(response(story_page(FULL, head=head)))["title"] == "When a < b and x<y"

@@ -35,14 +35,14 @@ MAX_GRAPH_DEPTH = 32
 
 def meta(response, name: str) -> str | None:
     """The first ``content`` of ``<meta property=name>`` or ``<meta name=name>``,
-    as plain text."""
+    as plain text (entities decoded, markup removed, even escaped markup)."""
     values = xpaths.META_CONTENT(response.selector.root, name=name)
-    return plain_text(values[0]) if values else None
+    return plain_text(values[0], unescape=True) if values else None
 
 
 def meta_all(response, name: str) -> list[str]:
     values = xpaths.META_CONTENT(response.selector.root, name=name)
-    return [v for v in map(plain_text, values) if v]
+    return [v for v in (plain_text(value, unescape=True) for value in values) if v]
 
 
 def _walk(root) -> Iterator[dict]:
