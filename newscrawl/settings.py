@@ -51,6 +51,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before Scrapy's RetryMiddleware (550): the Wayback Machine's 429s pause
     # its download slot for Retry-After instead of a retry at once.
     "newscrawl.middlewares.WaybackThrottleMiddleware": 560,
+    # After both (and RetryMiddleware) in the chain: a site that is gone ends the crawl.
+    "newscrawl.sitegone.SiteGoneMiddleware": 670,
 }
 
 DEFAULT_REQUEST_HEADERS = {
@@ -103,8 +105,12 @@ WAYBACK_BACKOFF_MAX = 900.0
 WAYBACK_RETRY_TIMES = 5
 
 EXTENSIONS = {
+    # First: its final figures are in place when the others close.
+    "newscrawl.extensions.Progress": 490,
     "newscrawl.extensions.StatsFile": 500,
     "newscrawl.extensions.CrawlSummary": 510,
+    # The progress line replaces Scrapy's "Crawled N pages" line.
+    "scrapy.extensions.logstats.LogStats": None,
 }
 # Write the final stats as JSON to this path (off when empty).
 STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
@@ -136,3 +142,16 @@ HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 30.0
+
+# --- progress, site gone, report ---
+# One progress line (and `progress/*` stats, copied into the run's `crawls`
+# document) every PROGRESS_INTERVAL seconds; 0 turns it off.
+PROGRESS_INTERVAL = 60.0
+# A site whose start pages do not resolve, refuse the connection or redirect
+# to the new site ends the crawl at once as `site_unreachable` (newscrawl/sitegone.py).
+SITEGONE_ENABLED = True
+# A DNS lookup that takes longer has failed (Scrapy's default waits 60 s; a
+# machine without network may hang on lookups rather than fail them).
+DNS_TIMEOUT = 10
+# `scrapy report`: where the HTML file and its chart images go.
+REPORT_DIR = "data/report"

@@ -72,6 +72,10 @@ FURNITURE = etree.XPath(
     " | .//figcaption | .//*[contains(@class, 'caption')]"
     " | .//*[contains(@class, 'share') or contains(@class, 'social')]"
     " | .//*[contains(@class, 'iran-in-brief') or contains(@id, 'iran-in-brief')]"
+    # Another Drupal field inside the body (tags, image, section) is the node's
+    # furniture that an unclosed tag pulled in, never the article's text.
+    " | .//*[(contains(@class, 'field-name-') and not(contains(@class, 'field-name-body')))"
+    " or (contains(@class, 'field--name-') and not(contains(@class, 'field--name-body')))]"
 )
 
 # ---------------------------------------------------------------- metadata (extract/metadata.py)
