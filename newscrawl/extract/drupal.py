@@ -100,7 +100,7 @@ def drupal_fields(response):
     if node is not None:
         body = node.css(field("body")) or node.css(field("field-description"))
         fields.update(
-            body=paragraphs(body[0], drop=xpaths.OTHER_FIELDS) if body else None,
+            body=paragraphs(body[0]) if body else None,
             section=_first_text(
                 node, [field("field-section", " a"), field("field-section", " .field-item")]
             ),

@@ -115,9 +115,9 @@ def _paragraphs(root) -> list[str]:
     return [t.strip() for t in texts if t.strip()]
 
 
-def paragraphs(node, drop=None) -> list[str]:
+def paragraphs(node) -> list[str]:
     """The paragraphs under *node* (a parsel Selector or an lxml element),
-    furniture removed (and what the XPath *drop* finds).
+    furniture removed.
 
     Blocks (``p``, headings, list items, quotes, ``div``…) give one paragraph
     each, and so does text standing between them; a table row gives one line
@@ -128,8 +128,7 @@ def paragraphs(node, drop=None) -> list[str]:
     root = copy.deepcopy(getattr(node, "root", node))
     if not isinstance(root.tag, str):
         return []
-    extra = drop(root) if drop is not None else []
-    for junk in xpaths.FURNITURE(root) + xpaths.PLACEHOLDER_BELOW(root) + extra:
+    for junk in xpaths.FURNITURE(root) + xpaths.PLACEHOLDER_BELOW(root):
         if junk.getparent() is not None:
             junk.drop_tree()
     return _paragraphs(root)

@@ -95,9 +95,3 @@ POSTER = etree.XPath(".//video/@poster")
 
 # ---------------------------------------------------------------- deep markup (extract/deep.py)
 LAST_ELEMENT = etree.XPath("(//*)[last()]")
-# Another field inside the body field: broken markup (an unclosed <div>) nested
-# the node's next fields (tags, share links) in it; they are not its text.
-OTHER_FIELDS = etree.XPath(
-    ".//*[(contains(@class, 'field-name-') or contains(@class, 'field--name-'))"
-    " and not(contains(@class, 'name-body'))]"
-)
