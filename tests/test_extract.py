@@ -293,8 +293,9 @@ def test_one_drupal_page_in_ten_is_checked_the_same_on_every_crawl():
     urls = [f"https://old.iranintl.com/en/world/story-{n}" for n in range(200)]
     checked = [u for u in urls if extract(response(drupal_page(long_text), url=u)).get("checked")]
     assert 5 <= len(checked) <= 40
-    assert checked == [u for u in urls
-                       if extract(response(drupal_page(long_text), url=u)).get("checked")]
+    assert checked == [
+        u for u in urls if extract(response(drupal_page(long_text), url=u)).get("checked")
+    ]
 
 
 def test_record_moves_the_notes_into_stats():
@@ -316,7 +317,8 @@ def test_fields_that_broken_markup_nests_in_the_body_stay_out_of_it():
     html = drupal_page(f"<p>{FULL[0]}</p><div>").replace(
         "</div></div></div></div></body>",
         '<div class="field field-name-field-tags"><a href="/t/iraq">Iraq</a>'
-        '<a href="/t/oil">Oil</a></div></div></div></div></div></body>')
+        '<a href="/t/oil">Oil</a></div></div></div></div></div></body>',
+    )
     fields = extract(response(html))
     assert fields["body"] == [FULL[0]]
     assert fields["tags"] == ["Iraq", "Oil"]
