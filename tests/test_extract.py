@@ -139,9 +139,15 @@ def test_a_teaser_metadata_body_loses_to_the_page_text(teaser):
         assert fields["source"] in ("drupal", "fallback")
 
 
-def test_a_short_metadata_body_of_other_words_is_kept():
-    other = ["A summary written for search engines, in words of its own."]
-    assert not is_teaser(other, FULL)
+def test_a_shorter_metadata_body_of_other_words_is_kept_a_much_shorter_one_is_not():
+    own_words = [
+        "The assembly voted for next year's spending plan after a long fight over how much "
+        "the state may count on selling crude abroad while under American restrictions, and "
+        "over money for homes and retired staff of schools; the vetting council reviews it next."
+    ]
+    assert 0.4 < len(own_words[0]) / sum(map(len, FULL)) < 0.7
+    assert not is_teaser(own_words, FULL)
+    assert is_teaser(["A summary written for search engines, in words of its own."], FULL)
     assert is_teaser([FULL[0][:80] + " …"], FULL)
     assert not is_teaser(FULL, FULL[:2])  # the longer one is no teaser
 

@@ -9,10 +9,10 @@ it, except:
   image);
 * ``body``: each source's body is judged. A metadata body (JSON-LD
   ``articleBody``) that is a truncated excerpt of the page's main text loses
-  to the markup's, or the fallback's: it does when it is much shorter
+  to the markup's, or the fallback's: it does when it is shorter
   (``TEASER_RATIO``) and either ends with an ellipsis (``…``, ``...``,
   ``&hellip;``, ``[…]``) or is made of the other body's words (a prefix, an
-  excerpt).
+  excerpt), and when it is much shorter (``MUCH_SHORTER``) in any case.
 
 The fallback runs when title or body is still missing, when a metadata body
 has to be judged, and next to the Drupal rules to check them on one page in
@@ -67,8 +67,10 @@ NOTES = ("checked", "disagreement", "metadata_ignored", "too_deep")
 
 # A metadata body shorter than this share of another source's body may be a teaser.
 TEASER_RATIO = 0.7
-# ... and is one when this share of its words are in that body.
+# ... and is one when this share of its words are in that body, or it ends
+# with an ellipsis; one shorter than this share of it is one in any case.
 EXCERPT_SHARE = 0.9
+MUCH_SHORTER = 0.4
 # Drupal and fallback bodies whose token F1 is below this disagree, when the
 # longer of them has at least this many characters (short pages are noise: a
 # generic extractor often picks a sidebar block there).
@@ -125,6 +127,8 @@ def is_teaser(body, other) -> bool:
     """Whether metadata *body* is a truncated excerpt of *other*."""
     if not other or _length(body) >= TEASER_RATIO * _length(other):
         return False
+    if _length(body) < MUCH_SHORTER * _length(other):
+        return True
     if _ELLIPSIS.search(body[-1]):
         return True
     words, theirs = _words(body), _words(other)
