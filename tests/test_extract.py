@@ -257,6 +257,22 @@ def test_a_video_node_gives_its_player_poster_and_description():
     assert extract(response(bare))["body"] == ["A talk with the minister."]
 
 
+def test_a_video_page_whose_player_sits_outside_the_node():
+    player = "https://admin.mangomolo.com/analytics/index.php/customers/embed/video?id=9"
+    html = (
+        "<html><head><title>Clip</title>"
+        '<meta property="og:image" content="https://old.iranintl.com/sites/clip.jpg"></head>'
+        '<body class="html page-node node-type-video"><div class="panel">'
+        '<iframe src="https://www.facebook.com/plugins/like.php"></iframe>'
+        f'<iframe src="{player}"></iframe></div>'
+        '<div id="node-78" class="node node-video view-mode-full"><h1 class="page-header">Clip</h1>'
+        '<div class="field field-name-body"><p>What the clip shows.</p></div></div></body></html>'
+    )
+    fields = extract(response(html))
+    assert fields["video_urls"] == [player]
+    assert fields["poster_url"] == "https://old.iranintl.com/sites/clip.jpg"
+
+
 def test_articles_have_no_video_fields():
     fields = extract(response(drupal_page(f"<p>{FULL[0]}</p>")))
     assert "video_urls" not in fields and "poster_url" not in fields
