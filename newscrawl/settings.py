@@ -136,3 +136,9 @@ HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 30.0
+
+# --- spider: site-wide blocks ---
+# A pager of a block that is the same on every page of an edition (the "Iran
+# in Brief" block's ?page=N) is followed "once" per edition and block page;
+# "every" follows it from every page (one more request per article).
+BLOCK_PAGERS = "once"
