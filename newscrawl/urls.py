@@ -111,8 +111,12 @@ def is_page_href(href: str) -> bool:
     return bool(href) and not href.startswith(NOT_PAGES)
 
 
-def is_pager(url: str, page_url: str) -> bool:
-    """Whether *url* is a ``?page=N`` of the page at *page_url* (a pager of a
-    block on that page, or of the listing itself)."""
-    parts, here = urlsplit(url), urlsplit(page_url)
-    return parts.path == here.path and "page" in dict(parse_qsl(parts.query))
+def is_pager(url: str, *page_urls: str) -> bool:
+    """Whether *url* is a ``?page=N`` of the page at *page_urls* (its URL, and
+    the canonical URL it names): a pager of a block on that page, or of the
+    listing itself."""
+    parts = urlsplit(url)
+    if "page" not in dict(parse_qsl(parts.query)):
+        return False
+    path = decode_path(parts.path)
+    return any(decode_path(urlsplit(here).path) == path for here in page_urls if here)

@@ -5,7 +5,6 @@ sources' configuration. Real Scrapy requests and responses, no server."""
 from __future__ import annotations
 
 import asyncio
-
 from urllib.parse import quote
 
 import pytest
@@ -20,8 +19,8 @@ from newscrawl.extract.page import canonical_url, classify
 from newscrawl.items import ArticleItem
 from newscrawl.sources import source_class
 from newscrawl.sources.live import links_digest, page_links
-from newscrawl.urls import article_key, clean_url
 from newscrawl.spiders.oldsite import OldsiteSpider
+from newscrawl.urls import article_key, clean_url
 
 BASE = "http://old.example"
 PROJECT = {name: getattr(project, name) for name in dir(project) if name.isupper()}
@@ -110,7 +109,8 @@ def test_sections_of_one_kind(path, body, expected):
 
 def test_canonical_urls():
     head = "<link rel='canonical' href='{}'>"
-    at = lambda href, url=BASE + "/en/world/x?page=1": page("", (head.format(href), "", ""), url=url)
+    def at(href, url=BASE + "/en/world/x?page=1"):
+        return page("", (head.format(href), "", ""), url=url)
     # The canonical link names the page, without query, fragment or trailing slash.
     assert canonical_url(at("/en/world/y/"), "old.example") == BASE + "/en/world/y"
     assert canonical_url(at("http://other.example/z"), "old.example") == BASE + "/en/world/x"

@@ -132,7 +132,10 @@ def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) ->
     carries that block's identity and N."""
     found: dict[str, Link] = {}
     cache: dict = {}
-    for anchor in xpaths.LINKS(response.selector.root):
+    root = response.selector.root
+    canonical = xpaths.CANONICAL(root).strip(HTML_SPACE)
+    here = (response.url, response.urljoin(canonical) if canonical else "")
+    for anchor in xpaths.LINKS(root):
         href = anchor.get("href", "").strip(HTML_SPACE)
         if not is_page_href(href):
             continue
@@ -144,7 +147,7 @@ def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) ->
         place = where(anchor, cache)
         more = place.brief_block and " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
         if link is None:
-            pager = is_pager(url, response.url)
+            pager = is_pager(url, *here)
             block = place.block if pager else None
             page = dict(parse_qsl(urlsplit(url).query)).get("page") if block else None
             found[url] = Link(url, more, pager, block, page)
