@@ -364,7 +364,7 @@ FA_BRIEFS = (
 # ---------------------------------------------------------------- real page shapes
 # In-body "Read more" / «بیشتر بخوانید» links to ordinary articles (issue 19):
 # the targets are articles, linked from nowhere else. A link paragraph is page
-# furniture: its expected text is None (not in the body).
+# furniture: its expected text is "" (not in the body).
 READ_MORE_TARGET_EN = "/en/iran-economy/tehran-stock-exchange-hits-new-high"
 READ_MORE_TARGET_FA = "/اقتصاد/بورس-تهران-رکورد-تازه-زد"
 DOUBLE_ENCODED_PATH = "/اقتصاد/قیمت-طلا-در-بازار-تهران-افزایش-یافت"
@@ -374,7 +374,7 @@ IRAN_IN_BRIEF_PATH = "/en/iran-in-brief/tehran-metro-fares-rise-25-percent"
 
 
 def _link_para(path, label):
-    return (f'<a href="{quote(path, safe="/")}">{label}</a>', None)
+    return (f'<a href="{quote(path, safe="/")}">{label}</a>', "")
 
 
 SHAPE_DOCS = (

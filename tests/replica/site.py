@@ -535,8 +535,8 @@ def render(path, query="", origin="http://127.0.0.1"):
 def _expected(doc):
     return {
         "path": doc.path, "language": doc.lang, "kind": doc.kind, "title": clean(doc.title),
-        # A paragraph whose expected text is None is furniture (a lone link).
-        "body": "\n\n".join(clean(p) for p in doc.paras if clean(p) is not None),
+        # A paragraph whose expected text is empty is furniture (a lone link).
+        "body": "\n\n".join(clean(p) for p in doc.paras if clean(p)),
         "section": doc.section,
         "tags": list(doc.tags), "authors": list(doc.authors), "published_at": doc.published_at,
         # the order of preference: article:published_time, <time datetime>, visible text
