@@ -113,6 +113,9 @@ def test_real_url_and_page_shapes(crawled, replica):
     assert brief["kind"] == "brief"
     video = db.articles.find_one({"url": replica.url(content.VIDEO_PATH)})
     assert (video["kind"], video["language"]) == ("video", "fa")
+    expected = next(e for e in EXPECTED_DOCS if e["path"] == content.VIDEO_PATH)
+    assert video["video_urls"] == expected["video_urls"]
+    assert video["poster_url"] == replica.base_url + expected["poster_path"]
     assert result.stats["items/fa/video"] == 1
     # Writer pages and /breaking-news are listings: fetched, followed, not stored.
     for name in ("سارا احمدی", "مریم رضایی"):

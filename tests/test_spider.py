@@ -288,7 +288,8 @@ def test_pages_the_crawl_cannot_place_are_counted_by_node_type():
     assert stats.get_value("oldsite/pages/other") == 1
     assert stats.get_value("oldsite/pages/other/gallery") == 1
     items, _ = parsed(spider, page("/en/video/x", drupal("video", path="/en/video/x")))
-    assert items[0]["kind"] == "video"
+    assert items[0]["kind"] == "video" and items[0]["video_urls"] == []
+    assert "video_urls" not in parsed(spider, page("/en/world/x", drupal("article")))[0][0]
 
 
 def test_pages_that_are_no_html_are_counted_and_skipped():

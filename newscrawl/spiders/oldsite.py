@@ -213,6 +213,9 @@ class OldsiteSpider(scrapy.Spider):
             item[name] = fields.get(name)
         for name in LIST_FIELDS:
             item[name] = list(fields.get(name) or [])
+        if page.kind == "video" or "video_urls" in fields:
+            item["video_urls"] = list(fields.get("video_urls") or [])
+            item["poster_url"] = fields.get("poster_url")
         return item
 
     # ---------------------------------------------------------------- the source's own
