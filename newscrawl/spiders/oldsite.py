@@ -280,4 +280,3 @@ def error_kind(failure):
                                      "ResponseFailed", "DNS")):
         return "connection"
     return name
-
