@@ -160,7 +160,8 @@ class OldsiteSpider(scrapy.Spider):
         self.count(page)
         url = canonical_url(response, self.host, self.source.site_hosts()) \
             if page.is_document else None
-        fields = extract(response) if url is not None and url not in self.stored else None
+        fields = (extract(response, self.crawler.stats)
+                  if url is not None and url not in self.stored else None)
         empty_body = fields is not None and not fields.get("body")
         again = render_step(response, self.render, empty_body, url or response.url,
                             self.rendered, self.crawler.stats)
