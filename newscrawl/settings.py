@@ -129,6 +129,18 @@ MONGO_WRITE_TIMEOUT = 120.0
 MONGO_RETRY_TIMES = 5
 MONGO_RETRY_DELAY = 1.0
 MONGO_SPILL_DIR = os.environ.get("MONGO_SPILL_DIR", "data/spill")
+
+# --- storage: the write path and the running crawl's record ---
+# Unchanged articles have last_seen_at moved in batched statements: one per
+# MONGO_SEEN_BATCH ids, written at least every MONGO_SEEN_INTERVAL seconds
+# (so last_seen_at is accurate to that interval) and at close. On FerretDB v1,
+# where any update by _id scans the collection, they are written once, at close
+# (README "The write path").
+MONGO_SEEN_BATCH = 5000
+MONGO_SEEN_INTERVAL = 60.0
+# A running crawl's `crawls` document (status, counts, progress) is updated
+# this often, in seconds.
+MONGO_PROGRESS_INTERVAL = 60.0
 # `scrapy loadspill`, and `scrapy crawl` exiting 1 when items were spilled.
 COMMANDS_MODULE = "newscrawl.commands"
 
