@@ -168,10 +168,16 @@ DNS_TIMEOUT = 10
 # `scrapy report`: where the HTML file and its chart images go.
 REPORT_DIR = "data/report"
 
+# --- spider: site-wide blocks ---
+# A pager of a block that is the same on every page of an edition (the "Iran
+# in Brief" block's ?page=N) is followed "once" per edition and block page;
+# "every" follows it from every page (one more request per article).
+BLOCK_PAGERS = "once"
+
 # --- WARC (newscrawl/warc/, README "Archive files") ---
 # Every exchange with the site goes to WARC/1.1 files in WARC_DIR
 # (<prefix>-<UTC timestamp>-<serial>.warc.gz, a new one at WARC_MAX_SIZE bytes),
-# with a CDXJ index beside each at close. A payload already in WARC_DIR's
+# with a CDXJ index beside each when it closes. A payload already in WARC_DIR's
 # indexes is written as a revisit record (WARC_REVISITS).
 WARC_ENABLED = os.environ.get("NEWSCRAWL_WARC", "1") != "0"
 WARC_DIR = os.environ.get("WARC_DIR", "data/warc")
