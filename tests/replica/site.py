@@ -22,8 +22,8 @@ from pathlib import Path
 from string import Template
 from urllib.parse import parse_qs, quote
 
-from . import content as C
-from .content import CONTACT, LANG, PICKS, SECTIONS, SECTION_ALIASES
+from . import editions as C  # content.py + arabic.py
+from .editions import CONTACT, LANG, PICKS, SECTIONS, SECTION_ALIASES
 
 TEMPLATES = Path(__file__).with_name("templates")
 PER_PAGE = 3  # teasers per listing page
@@ -216,6 +216,8 @@ def listing(ctx, docs, name, display, pager_kind, lang, per_page=PER_PAGE):
 
 def brief_block(ctx, lang):
     chrome = LANG[lang]
+    if "brief_title" not in chrome:  # an edition without the block (Arabic)
+        return ""
     items = [d for d in BRIEFS if d.lang == lang] if ctx.page < BRIEF_BLOCK_PAGES else []
     rows = [f'<div class="views-field views-field-body"><div class="field-content">'
             f'<p>{raw(d.paras[0])}{link(d.path, chrome["more"])}</p></div></div>' for d in items]
@@ -325,7 +327,7 @@ def bare_doc(doc, ctx):
     return skeleton(ctx, doc.lang, clean(doc.title), "bare-page", main)
 
 
-THEMES = {"drupal": drupal_doc, "story": story_doc, "bare": bare_doc}
+THEMES = {"drupal": drupal_doc, "story": story_doc, "bare": bare_doc} | C.THEMES
 
 
 # ------------------------------------------------------------------ listings
@@ -398,8 +400,9 @@ def _build_pages():
     pages.update({s.path: section_page(s) for s in SECTIONS})
     pages.update({tag_path(lang, t): tag_page(lang, t) for lang, t in TAGS})
     pages.update({"/en": home_page("/en", "en"), "/": home_page("/", "fa"),
+                  "/ar": home_page("/ar", "ar"),
                   CONTACT["path"]: contact_page, "/en/user/login": login_page, "/user/login": login_page})
-    assert len(pages) == len(C.ALL_DOCS) + len(SECTIONS) + len(TAGS) + 5, "path collision"
+    assert len(pages) == len(C.ALL_DOCS) + len(SECTIONS) + len(TAGS) + 6, "path collision"
     return pages
 
 
@@ -484,7 +487,7 @@ def _expected(doc):
 EXPECTED_DOCS = [_expected(d) for d in C.ALL_DOCS]
 
 NOT_STORED_PATHS = (
-    ["/", "/en", CONTACT["path"], "/en/world/removed-article", "/en/user/login", "/user/login"]
+    ["/", "/en", "/ar", CONTACT["path"], "/en/world/removed-article", "/en/user/login", "/user/login"]
     + [s.path for s in SECTIONS] + [tag_path(lang, t) for lang, t in TAGS]
 )
 
