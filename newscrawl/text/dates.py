@@ -81,6 +81,7 @@ ARABIC_ORDINALS = (
 )
 ARABIC_ORDINALS = {fold(k): v for k, v in ARABIC_ORDINALS.items()}
 _FUZZY_MIN = 5  # letters: shorter names must be spelled right
+_EDGE = " -–—|"  # left at an end when the time is cut out
 
 
 _ISO_RE = re.compile(
@@ -176,8 +177,8 @@ def _from_visible(text: str) -> ParsedDate | None:
             return None
         zone = _zone(match.group(5))
         text = text[: match.start()] + " " + text[match.end():]
-    text = _LABEL_RE.sub("", text.strip())
-    arabic = _arabic_parts(text)
+    text = _LABEL_RE.sub("", text.strip(_EDGE))
+    arabic = _arabic_parts(text.strip(_EDGE))
     if arabic is not None:
         day, month, year = arabic
         return _build(year, month, day, clock, zone) if year else None
@@ -192,8 +193,8 @@ def _from_visible(text: str) -> ParsedDate | None:
 def missing_year(raw: str) -> bool:
     """An Arabic date with a day and a month but no year (``الخميس 9 يوليو
     (تموز)``): a date, but not one that can be stored."""
-    text = _LABEL_RE.sub("", _TIME_RE.sub(" ", _prepare(raw or "")).strip())
-    parts = _arabic_parts(text)
+    text = _LABEL_RE.sub("", _TIME_RE.sub(" ", _prepare(raw or "")).strip(_EDGE))
+    parts = _arabic_parts(text.strip(_EDGE))
     return parts is not None and parts[2] is None
 
 

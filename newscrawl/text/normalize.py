@@ -39,11 +39,15 @@ _PRESENTATION_RE = re.compile("[\ufb50-\ufdfb\ufe70-\ufefe]+")
 _ZWNJ_RE = re.compile(" ?\u200c[\u200c ]*")
 _ODD_ZWNJ_RE = re.compile("^\u200c|\u200c$| \u200c|\u200c[ \u200c]")
 
-# Punctuation spacing of the Arabic script (Persian and Arabic): no space
-# before ، ؛ ؟ ! » ) or after « (; one space after ، ؛ ؟ before a letter.
+# Punctuation spacing of the Arabic script. Persian: no space before
+# ، ؛ ؟ ! » ) or after « (; one space after ، ؛ ؟ before a letter. Arabic:
+# the same, but around ! ( ) only next to Arabic script, so Latin text in an
+# Arabic article keeps its own spacing.
 _SPACE_BEFORE_CLOSER_RE = re.compile(" (?=[،؛؟!»)])")
 _SPACE_AFTER_OPENER_RE = re.compile("(?<=[«(]) ")
 _GLUED_SEPARATOR_RE = re.compile(r"([،؛؟])(?=[^\W\d_])")  # spaces are single by then
+_AR_SPACE_BEFORE_CLOSER_RE = re.compile(" (?=[،؛؟»])|(?<=[\u0600-\u06ff]) (?=[!)])")
+_AR_SPACE_AFTER_OPENER_RE = re.compile("(?<=«) |(?<=\\() (?=[\u0600-\u06ff])")
 
 # A free-standing می/نمی followed by a word of Persian letters (not a common
 # function word) is the verb prefix: join it with ZWNJ.
@@ -72,17 +76,22 @@ class Rules(NamedTuple):
     subs: tuple[Sub, ...] = ()  # applied in order, on single-spaced text
 
 
-PUNCTUATION = (
+PERSIAN_PUNCTUATION = (
     Sub(_SPACE_BEFORE_CLOSER_RE, ""),
     Sub(_SPACE_AFTER_OPENER_RE, ""),
+    Sub(_GLUED_SEPARATOR_RE, "\\1 "),
+)
+ARABIC_PUNCTUATION = (
+    Sub(_AR_SPACE_BEFORE_CLOSER_RE, ""),
+    Sub(_AR_SPACE_AFTER_OPENER_RE, ""),
     Sub(_GLUED_SEPARATOR_RE, "\\1 "),
 )
 NEUTRAL = Rules()
 RULES = {
     "en": NEUTRAL,
     "fa": Rules(PERSIAN_FOLD, PERSIAN_FOLD_RE,
-                PUNCTUATION + (Sub(_MI_PREFIX_RE, "\\1" + ZWNJ, "می "),)),
-    "ar": Rules(subs=PUNCTUATION),
+                PERSIAN_PUNCTUATION + (Sub(_MI_PREFIX_RE, "\\1" + ZWNJ, "می "),)),
+    "ar": Rules(subs=ARABIC_PUNCTUATION),
 }
 
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit

@@ -53,7 +53,8 @@ _JOINER_RUN_RE = re.compile(f"({ZWNJ}|{ZWJ}){{2,}}")
 _ESCAPE_RE = re.compile(
     r"&#(?:0*([0-9]{1,8})|[xX]0*([0-9a-fA-F]{1,7}));?|\\u([0-9a-fA-F]{4})"
 )
-_MAX_ROUNDS = 4  # escapes hidden inside escapes (``&#&#1;1;``), bounded
+_MAX_ROUNDS = 4  # escapes hidden inside escapes (``&#&#1;1;``), bounded; deeper ones are
+# broken apart (``& #``), so the cost stays linear
 
 # Fields that are made of lines, and fields that are URLs.
 LINE_FIELDS = frozenset({"body", "search_text"})
@@ -85,12 +86,6 @@ def sanitize(text: str, *, lines: bool = False, url: bool = False) -> str:
     whitespace controls instead of turning them into spaces."""
     if not text or _clean(text):
         return text
-    for _ in range(_MAX_ROUNDS):
-        before = text
-        if "&#" in text or "\\u" in text:
-            text = _ESCAPE_RE.sub(_drop_escape, text)
-        if text == before:
-            break
     if _PAIR_RE.search(text):
         text = _PAIR_RE.sub(_join_pair, text)
     if url:
@@ -98,6 +93,14 @@ def sanitize(text: str, *, lines: bool = False, url: bool = False) -> str:
     else:
         text = (_SPACE_NOT_LF_RE if lines else _SPACE_RE).sub(" ", text)
     text = _FORBIDDEN_RE.sub("", text)
+    for _ in range(_MAX_ROUNDS):  # last: removing characters can make an escape
+        before = text
+        if "&#" in text or "\\u" in text:
+            text = _ESCAPE_RE.sub(_drop_escape, text)
+        if text == before:
+            break
+    else:  # escapes nested deeper than that: break every one that is left
+        text = text.replace("&#", "& #").replace("\\u", "\\ u")
     if ZWNJ in text or ZWJ in text:
         text = _JOINER_RUN_RE.sub(r"\1", text)
         text = _LONE_JOINER_RE.sub("", text)
