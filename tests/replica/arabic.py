@@ -31,7 +31,9 @@ BANNER = ("تشاهد صفحة من الموقع القديم لـ Iran Internat
 # The banner as text copies have it (the link lost), inside a body.
 BANNER_TEXT = ("تشاهد صفحة من الموقع القديم لـ Iran International لم تعد محدثة. "
                "قم بزيارة لعرض الموقع الجديد.")
-KICKER = "الرصد الصحافي ليوم الأحد 18 أكتوبر (تشرين الأول) 2020"
+# The press review's kicker line: this prefix, then the date (``date_text``,
+# what extraction keeps as ``published_raw``).
+KICKER_PREFIX = "الرصد الصحافي ليوم "
 
 
 def furniture(paragraph, extra):
@@ -60,7 +62,8 @@ AR_ARTICLES = (
          furniture("وأشارت صحيفة «جهان صنعت» إلى أن طوابير السيارات أمام محطات الوقود عادت "
                    "يوم السبت 17 أكتوبر (تشرين الأول) إلى شوارع العاصمة.",
                    "شارك هذا المقال: فيسبوك | تويتر | تلغرام")),
-        KICKER, utc(2020, 10, 17, 20, 30), None, "إيران", ("الصحافة", "البنزين"),
+        "الأحد 18 أكتوبر (تشرين الأول) 2020", utc(2020, 10, 17, 20, 30), None,
+        "إيران", ("الصحافة", "البنزين"),
         theme="press_review"),
     # ي ك ى ة, hamza forms, tanwin, shadda and damma in the title and body.
     Doc(IRAN + "ربيعي-الحكومة-تتخذ-قرارًا-جديدًا-لمواجهة-شُحّ-الكهرباء", "ar", "article", 3102,
@@ -165,7 +168,7 @@ def kicker(text):
 
 def press_review_doc(doc, ctx):
     """The Drupal node page with the kicker line above the title instead of a
-    date field (``doc.date_text`` is the kicker)."""
+    date field (``doc.date_text`` is the kicker's date)."""
     from dataclasses import replace
 
     from . import site
@@ -173,7 +176,7 @@ def press_review_doc(doc, ctx):
     html = site.drupal_doc(replace(doc, date_text=""), ctx)
     html = html.replace('<span class="date-display-single"></span>', "", 1)
     title = '<h1 class="page-header">'
-    return html.replace(title, kicker(doc.date_text) + "\n" + title, 1)
+    return html.replace(title, kicker(KICKER_PREFIX + doc.date_text) + "\n" + title, 1)
 
 
 THEMES = {"press_review": press_review_doc}
