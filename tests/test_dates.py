@@ -1,6 +1,6 @@
 """Date parsing: ISO, English, Persian (Jalali) and Arabic dates to UTC."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +10,7 @@ from newscrawl.text.dates import ParsedDate, is_relative, missing_year, parse_da
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 D, DT = "date", "datetime"
@@ -108,14 +108,15 @@ PARSE_CASES = [
     ("18 تشرين (أكتوبر) 2020", "ar", utc(2020, 10, 17, 20, 30), D),  # the bracket decides
 ]
 
-MONTHS = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
+MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+          "بهمن", "اسفند"]
 
 
 @pytest.mark.parametrize("raw, language, expected, precision", PARSE_CASES)
 def test_parse_date(raw, language, expected, precision):
     parsed = parse_date(raw, language)
     assert parsed == ParsedDate(expected, precision)
-    assert parsed.value.tzinfo is timezone.utc
+    assert parsed.value.tzinfo is UTC
 
 
 @pytest.mark.parametrize("number, name", list(enumerate(MONTHS, start=1)))
@@ -242,7 +243,7 @@ DATEISH = st.lists(st.sampled_from(
 def test_parse_date_never_raises(raw):
     parsed = parse_date(raw)
     assert parsed is None or (
-        parsed.value.tzinfo is timezone.utc and parsed.precision in ("date", "datetime")
+        parsed.value.tzinfo is UTC and parsed.precision in ("date", "datetime")
         and 1989 <= parsed.value.year <= 2100
     )
     assert is_relative(raw) in (True, False)

@@ -31,7 +31,7 @@ TO_ASCII_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2
 # Arabic-Indic digits to Persian digits. Hamza forms and teh marbuta stay.
 PERSIAN_FOLD = str.maketrans(
     {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"}
-    | dict(zip(ARABIC_DIGITS, PERSIAN_DIGITS))
+    | dict(zip(ARABIC_DIGITS, PERSIAN_DIGITS, strict=True))
 )
 PERSIAN_FOLD_RE = re.compile(f"[\u064a\u0649\u0643{ARABIC_DIGITS}]")
 
@@ -82,7 +82,7 @@ FOLD = str.maketrans(
         "\u066a": "%",  # ٪
         ZWNJ: " ",
     }
-    | dict(zip(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2))
+    | dict(zip(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2, strict=True))
     | dict.fromkeys(map(ord, _expand(TASHKEEL) + INVISIBLE + ZWJ))
 )
 SEARCH_FOLD = FOLD  # the name the search code has always used

@@ -17,7 +17,7 @@ one typo (a letter missing, extra, wrong or two letters swapped).
 
 import html
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -238,13 +238,14 @@ def _one_typo(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return a == b
     if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         return len(diff) == 1 or (
             len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
             and a[diff[1]] == b[diff[0]]
         )
     short, long_ = sorted((a, b), key=len)
-    i = next((i for i, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    i = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y),
+             len(short))
     return short[i:] == long_[i + 1:]
 
 
@@ -292,7 +293,7 @@ def _zone(text: str | None):
     if not text or text in ("irst", "irdt"):
         return None
     if text in ("z", "utc", "gmt"):
-        return timezone.utc
+        return UTC
     match = _OFFSET_RE.fullmatch(text)
     sign = -1 if match[1] == "-" else 1
     offset = timedelta(hours=int(match[2]), minutes=int(match[3] or 0))
@@ -312,4 +313,4 @@ def _build(year, month, day, clock, zone) -> ParsedDate | None:
         return None
     hour, minute, second = clock or (0, 0, 0)
     local = datetime(day_.year, day_.month, day_.day, hour, minute, second, tzinfo=zone or TEHRAN)
-    return ParsedDate(local.astimezone(timezone.utc), "datetime" if clock else "date")
+    return ParsedDate(local.astimezone(UTC), "datetime" if clock else "date")

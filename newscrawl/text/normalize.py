@@ -148,7 +148,9 @@ def _clean_spaces(text: str) -> str:
     return text
 
 
-def normalize_body(paragraphs: Iterable[str] | str, language: str, captions: Iterable[str] = ()) -> str:
+def normalize_body(
+    paragraphs: Iterable[str] | str, language: str, captions: Iterable[str] = ()
+) -> str:
     """Normalize paragraphs and join them with a blank line.
 
     Empty paragraphs, page furniture (old-site banner, share buttons, "More")
