@@ -101,3 +101,10 @@ def test_a_title_escaped_250000_times_is_cleaned_in_one_pass():
     item = clean(title=title, body=["&" + "amp;" * levels + "nbsp;Body"])
     assert item["title"] == '"Title" x'
     assert item["body"] == "Body"
+
+
+def test_openings_that_never_close_are_read_once():
+    title = "<script>" * 20_000 + "<!--" * 20_000 + "<template x=1>" * 20_000 + "Title"
+    item = clean(title=title, body=["<style>a</style>" * 20_000 + "Body<style>"])
+    assert item["title"] == title  # no block: the text as it was
+    assert item["body"] == "Body<style>"

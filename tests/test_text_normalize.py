@@ -43,6 +43,9 @@ NORMALIZE_CASES = [
     ("<p>para</p><p>two</p>", "en", "para two"),
     ("x <!-- comment --> y", "en", "x y"),
     ("<script>var a = 1;</script>text", "en", "text"),
+    ("<style>x</style>y<style>z", "en", "y<style>z"),  # never closed: left as text
+    ("a <!-- b", "en", "a <!-- b"),
+    ("<SCRIPT type=x>1</script >t<![CDATA[c]]>u<!-- v --><!-- w", "en", "tu<!-- w"),
     ("&lt;b&gt;escaped tag&lt;/b&gt;", "en", "escaped tag"),
     ("a < b and c > d", "en", "a < b and c > d"),
     ("if x<y then", "en", "if x<y then"),

@@ -13,9 +13,18 @@ _ENTITY_RE = re.compile(
 )
 _MAX_ROUNDS = 4  # markup revealed by unescaping (``&lt;b&gt;``), bounded
 
-# Tags whose content is never text.
-_RAW_BLOCK_RE = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_COMMENT_RE = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![A-Za-z][^<>]*>", re.S)
+# Blocks whose content is never text: (opening pattern, closing pattern by the
+# opening's first group or the whole opening, replacement). Removed by one
+# scan (``_drop_blocks``): an opening that is never closed stays as it is, and
+# costs one search, not one per opening.
+_RAW_TAGS = ("script", "style", "noscript", "template")
+_BLOCKS = (
+    (re.compile(r"<(script|style|noscript|template)\b[^<>]*>", re.I),
+     {t: re.compile(rf"</{t}\s*>", re.I) for t in _RAW_TAGS}, " "),
+    (re.compile(r"<!--()"), {"": re.compile("-->")}, ""),
+    (re.compile(r"<!\[CDATA\[()"), {"": re.compile(r"\]\]>")}, ""),
+)
+_DECLARATION_RE = re.compile(r"<![A-Za-z][^<>]*>")
 
 # Only real HTML tag names count, so prose such as "a < b" or "x<y" survives.
 _BLOCK_TAGS = (
@@ -31,6 +40,23 @@ _INLINE_TAGS = (
 _TAG_TAIL = r"(?:\s[^<>]*)?/?>"
 _BLOCK_TAG_RE = re.compile(rf"</?(?:{_BLOCK_TAGS}){_TAG_TAIL}", re.I)
 _INLINE_TAG_RE = re.compile(rf"</?(?:{_INLINE_TAGS}){_TAG_TAIL}", re.I)
+
+
+def _drop_blocks(text: str, opening: re.Pattern, closings: dict, replacement: str) -> str:
+    """``text`` without the blocks from an ``opening`` to the first closing
+    after it (linear: an opening with no closing after it ends the search for
+    that closing)."""
+    out, kept_from, at, unclosed = [], 0, 0, set()
+    while (start := opening.search(text, at)) is not None:
+        name = start.group(1).lower()
+        end = None if name in unclosed else closings[name].search(text, start.end())
+        if end is None:
+            unclosed.add(name)
+            at = start.end()
+            continue
+        out += (text[kept_from:start.start()], replacement)
+        kept_from = at = end.end()
+    return "".join(out) + text[kept_from:] if out else text
 
 
 def _unescape(match: re.Match) -> str:
@@ -49,8 +75,9 @@ def strip_markup(text: str) -> str:
         if "&" in text:
             text = _ENTITY_RE.sub(_unescape, text)
         if "<" in text:
-            text = _RAW_BLOCK_RE.sub(" ", text)
-            text = _COMMENT_RE.sub("", text)
+            for block in _BLOCKS:
+                text = _drop_blocks(text, *block)
+            text = _DECLARATION_RE.sub("", text)
             text = _BLOCK_TAG_RE.sub(" ", text)
             text = _INLINE_TAG_RE.sub("", text)
         if text == before:
