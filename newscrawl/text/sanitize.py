@@ -86,25 +86,32 @@ def sanitize(text: str, *, lines: bool = False, url: bool = False) -> str:
     whitespace controls instead of turning them into spaces."""
     if not text or _clean(text):
         return text
-    if _PAIR_RE.search(text):
-        text = _PAIR_RE.sub(_join_pair, text)
-    if url:
-        text = _SPACE_RE.sub("", text)
-    else:
-        text = (_SPACE_NOT_LF_RE if lines else _SPACE_RE).sub(" ", text)
-    text = _FORBIDDEN_RE.sub("", text)
-    for _ in range(_MAX_ROUNDS):  # last: removing characters can make an escape
-        before = text
-        if "&#" in text or "\\u" in text:
-            text = _ESCAPE_RE.sub(_drop_escape, text)
-        if text == before:
-            break
-    else:  # escapes nested deeper than that: break every one that is left
-        text = text.replace("&#", "& #").replace("\\u", "\\ u")
-    if ZWNJ in text or ZWJ in text:
+    if _FORBIDDEN_CHAR_RE.search(text):
+        if _PAIR_RE.search(text):
+            text = _PAIR_RE.sub(_join_pair, text)
+        if url:
+            text = _SPACE_RE.sub("", text)
+        else:
+            text = (_SPACE_NOT_LF_RE if lines else _SPACE_RE).sub(" ", text)
+        text = _FORBIDDEN_RE.sub("", text)
+    if "&#" in text or "\\u" in text:
+        text = _drop_escapes(text)  # last: removing characters can make an escape
+    if (ZWNJ in text or ZWJ in text) and (
+        _LONE_JOINER_RE.search(text) or _JOINER_RUN_RE.search(text)
+    ):
         text = _JOINER_RUN_RE.sub(r"\1", text)
         text = _LONE_JOINER_RE.sub("", text)
     return text
+
+
+def _drop_escapes(text: str) -> str:
+    for _ in range(_MAX_ROUNDS):
+        before = text
+        text = _ESCAPE_RE.sub(_drop_escape, text)
+        if text == before:
+            return text
+    # Escapes nested deeper than that: break every one that is left.
+    return text.replace("&#", "& #").replace("\\u", "\\ u")
 
 
 def _is_url_field(name: str) -> bool:
