@@ -19,6 +19,7 @@ import json
 
 from .jscorner import link_from_home
 from .server import Reply
+from .site import enc
 
 HTML = (("Content-Type", "text/html; charset=utf-8"),)
 
@@ -49,8 +50,8 @@ def dirty(text, raw=True):
 
 def page(spec, origin):
     """A Drupal 7 article page for *spec*, every text in it made dirty."""
-    path, lang = spec["path"], spec["lang"]
-    url = origin + spec["href"]
+    lang = spec["lang"]
+    url = origin + enc(spec["path"])
     paragraphs = "".join(f"<p>{dirty(p)}</p>" for p in spec["paras"])
     ld = json.dumps({
         "@context": "https://schema.org", "@type": "NewsArticle", "mainEntityOfPage": url,
@@ -127,7 +128,7 @@ DEEP = {"path": "/en/world/title-escaped-250000-times", "title": '"Escaped" & 5 
 def _deep_page(origin):
     amp = "&" + "amp;" * DEEP_LEVELS
     title = f"{amp}quot;Escaped{amp}quot; {amp}amp; 5 {amp}lt; 6"
-    url = origin + DEEP["href"]
+    url = origin + enc(DEEP["path"])
     return (f'<!DOCTYPE html><html lang="en"><head><link rel="canonical" href="{url}">'
             f'<meta name="generator" content="Drupal 7 (http://drupal.org)"></head>'
             f'<body class="html not-front page-node node-type-article">'
@@ -140,14 +141,14 @@ def _deep_page(origin):
 
 def install(server):
     """Add the pages to *server*; return the documents a crawl must store."""
-    links = []
+    def reply(spec):
+        if spec is DEEP:
+            return lambda query: Reply(200, HTML, _deep_page(server.base_url).encode())
+        return lambda query: Reply(200, HTML, page(spec, server.base_url).encode())
+
     for spec in SPECS + (DEEP,):
-        spec["href"] = server.url(spec["path"])[len(server.base_url):]
-        build = (lambda s: lambda q: Reply(200, HTML, page(s, server.base_url).encode()))(spec) \
-            if spec is not DEEP else (lambda q: Reply(200, HTML, _deep_page(server.base_url).encode()))
-        server.set_route(spec["path"], build)
-        links.append((server.url(spec["path"]), spec["title"][:40]))
-    link_from_home(server, links)
+        server.set_route(spec["path"], reply(spec))
+    link_from_home(server, [(server.url(s["path"]), s["title"]) for s in SPECS + (DEEP,)])
     return [{"path": s["path"], "title": s["title"], "body": "\n\n".join(s["paras"]),
              "tags": list(s.get("tags", ())), "authors": list(s.get("authors", ()))}
             for s in SPECS + (DEEP,)]
