@@ -10,8 +10,13 @@ from newscrawl.pipelines.clean import CleanTextPipeline
 
 
 def clean(**fields):
-    base = {"url": "http://x.test/a", "language": "en", "kind": "article", "title": "T",
-            "body": ["B"]}
+    base = {
+        "url": "http://x.test/a",
+        "language": "en",
+        "kind": "article",
+        "title": "T",
+        "body": ["B"],
+    }
     return CleanTextPipeline().process_item({**base, **fields})
 
 
@@ -24,19 +29,29 @@ def test_body_as_paragraphs_or_as_a_string():
 
 
 def test_a_scrapy_item_gets_every_text_field():
-    item = ArticleItem(url="http://x.test/a", language="fa", kind="article", title="علي",
-                       body=["كتاب"], tags=["كتاب", "کتاب", ""], authors=None)
+    item = ArticleItem(
+        url="http://x.test/a",
+        language="fa",
+        kind="article",
+        title="علي",
+        body=["كتاب"],
+        tags=["كتاب", "کتاب", ""],
+        authors=None,
+    )
     CleanTextPipeline().process_item(item)
     assert item["title"] == "علی" and item["body"] == "کتاب" and item["tags"] == ["کتاب"]
     assert item["summary"] is None and item["section"] is None and item["authors"] == []
 
 
-@pytest.mark.parametrize("language, title, tags", [
-    ("ar", "علي وكتاب ١٢", ["كتاب", "کتاب"]),  # Arabic: as written, two spellings
-    ("fa", "علی وکتاب ۱۲", ["کتاب"]),  # Persian: one spelling
-    ("en", "علي وكتاب ١٢", ["كتاب", "کتاب"]),  # English: no script rules
-    ("xx", "علي وكتاب ١٢", ["كتاب", "کتاب"]),  # unknown: the neutral rules only
-])
+@pytest.mark.parametrize(
+    "language, title, tags",
+    [
+        ("ar", "علي وكتاب ١٢", ["كتاب", "کتاب"]),  # Arabic: as written, two spellings
+        ("fa", "علی وکتاب ۱۲", ["کتاب"]),  # Persian: one spelling
+        ("en", "علي وكتاب ١٢", ["كتاب", "کتاب"]),  # English: no script rules
+        ("xx", "علي وكتاب ١٢", ["كتاب", "کتاب"]),  # unknown: the neutral rules only
+    ],
+)
 def test_each_language_gets_its_own_rules(language, title, tags):
     item = clean(language=language, title="علي وك\u0640تاب ١٢", tags=["كتاب", "کتاب", "كتاب"])
     assert item["title"] == title and item["tags"] == tags
@@ -67,8 +82,11 @@ HOSTILE = "\x00\x01\x1b\x7f\x85\x9f\ud800\U000e0041\u2061\u2062\u2063\u2064\u180
 def forbidden(value) -> list[str]:
     """Control, surrogate and invisible format characters left in a value."""
     if isinstance(value, str):
-        return [c for c in value if unicodedata.category(c) in ("Cc", "Cs", "Cf")
-                and c not in "\n\u200c\u200d"]
+        return [
+            c
+            for c in value
+            if unicodedata.category(c) in ("Cc", "Cs", "Cf") and c not in "\n\u200c\u200d"
+        ]
     if isinstance(value, (list, tuple)):
         return [c for v in value for c in forbidden(v)]
     return []
@@ -76,13 +94,23 @@ def forbidden(value) -> list[str]:
 
 def test_no_field_keeps_a_control_or_invisible_character():
     dirty = {
-        "url": f"http://x.test/a{HOSTILE}", "language": "fa", "kind": "article",
-        "title": f"عنوان{HOSTILE} &#1;&#27;&#127; \\u0000", "body": [f"پاراگراف{HOSTILE}"],
-        "summary": f"s{HOSTILE}", "section": f"سیاست{HOSTILE}", "tags": [f"t{HOSTILE}"],
-        "authors": [f"a{HOSTILE}"], "published_raw": f"۲۹ تیر{HOSTILE} ۱۳۹۹ &#7; \\u0007",
-        "image_urls": [f"http://x.test/i{HOSTILE}.jpg"], "captions": [f"c{HOSTILE}"],
-        "video_urls": [f"http://x.test/v{HOSTILE}"], "poster_url": f"http://x.test/p{HOSTILE}",
-        "video_captions": [f"vc{HOSTILE}"], "source": "live", "capture_timestamp": None,
+        "url": f"http://x.test/a{HOSTILE}",
+        "language": "fa",
+        "kind": "article",
+        "title": f"عنوان{HOSTILE} &#1;&#27;&#127; \\u0000",
+        "body": [f"پاراگراف{HOSTILE}"],
+        "summary": f"s{HOSTILE}",
+        "section": f"سیاست{HOSTILE}",
+        "tags": [f"t{HOSTILE}"],
+        "authors": [f"a{HOSTILE}"],
+        "published_raw": f"۲۹ تیر{HOSTILE} ۱۳۹۹ &#7; \\u0007",
+        "image_urls": [f"http://x.test/i{HOSTILE}.jpg"],
+        "captions": [f"c{HOSTILE}"],
+        "video_urls": [f"http://x.test/v{HOSTILE}"],
+        "poster_url": f"http://x.test/p{HOSTILE}",
+        "video_captions": [f"vc{HOSTILE}"],
+        "source": "live",
+        "capture_timestamp": None,
     }
     item = clean(**dirty)
     for name, value in item.items():

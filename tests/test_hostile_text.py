@@ -12,15 +12,19 @@ from tests.replica.server import start
 from tests.replica.site import EXPECTED_DOCS
 
 KEPT = "\n\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd"
-WRITTEN_OUT = re.compile(r"&#0*(?:[0-9]|[12][0-9]|3[01]|127);|\\u00[01][0-9a-fA-F]|\\ud[89ab]",
-                         re.I)
+WRITTEN_OUT = re.compile(
+    r"&#0*(?:[0-9]|[12][0-9]|3[01]|127);|\\u00[01][0-9a-fA-F]|\\ud[89ab]", re.I
+)
 
 
 def forbidden(value):
     """(character or escape) pairs no stored value may hold."""
     if isinstance(value, str):
-        found = [hex(ord(c)) for c in value
-                 if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in KEPT]
+        found = [
+            hex(ord(c))
+            for c in value
+            if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in KEPT
+        ]
         return found + WRITTEN_OUT.findall(value)
     if isinstance(value, list):
         return [f for v in value for f in forbidden(v)]

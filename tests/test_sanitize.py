@@ -12,8 +12,9 @@ from newscrawl.text.sanitize import INVISIBLE_FORMAT, sanitize, sanitize_value
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
 # Format characters that are visible marks (prepended concatenation marks).
-VISIBLE_FORMAT = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
-                     "\U000110bd\U000110cd")
+VISIBLE_FORMAT = set(
+    "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd"
+)
 
 
 def allowed(char: str, lines: bool) -> bool:
@@ -79,25 +80,56 @@ def test_lines_and_urls():
 
 def test_every_field_of_any_shape():
     item = {
-        "title": "t\x00", "body": "p1\x07\n\np2", "tags": ["a\u2063", "b"],
-        "image_urls": ("http://x.test/\x01i.jpg",), "poster_url": "http://x.test/p\t.jpg",
+        "title": "t\x00",
+        "body": "p1\x07\n\np2",
+        "tags": ["a\u2063", "b"],
+        "image_urls": ("http://x.test/\x01i.jpg",),
+        "poster_url": "http://x.test/p\t.jpg",
         "videos": [{"url": "http://x.test/\u200bv", "caption": "c\U000e0041"}],
-        "published_at": None, "count": 3,
+        "published_at": None,
+        "count": 3,
     }
     clean = {k: sanitize_value(v, k) for k, v in item.items()}
     assert clean == {
-        "title": "t", "body": "p1\n\np2", "tags": ["a", "b"],
-        "image_urls": ("http://x.test/i.jpg",), "poster_url": "http://x.test/p.jpg",
+        "title": "t",
+        "body": "p1\n\np2",
+        "tags": ["a", "b"],
+        "image_urls": ("http://x.test/i.jpg",),
+        "poster_url": "http://x.test/p.jpg",
         "videos": [{"url": "http://x.test/v", "caption": "c"}],
-        "published_at": None, "count": 3,
+        "published_at": None,
+        "count": 3,
     }
 
 
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=60)
-ESCAPES = st.lists(st.sampled_from(
-    ["&#1;", "&#x1b;", "&#", "1;", "\\u0000", "\\u", "0007", "\\udb40", "\u200c", "\u200d",
-     " ", "a", "ک", "\n", "\ud800", "\udc00", "\U000e0041", "\u2061", "&#917505;", ";"]
-), max_size=20).map("".join)
+ESCAPES = st.lists(
+    st.sampled_from(
+        [
+            "&#1;",
+            "&#x1b;",
+            "&#",
+            "1;",
+            "\\u0000",
+            "\\u",
+            "0007",
+            "\\udb40",
+            "\u200c",
+            "\u200d",
+            " ",
+            "a",
+            "ک",
+            "\n",
+            "\ud800",
+            "\udc00",
+            "\U000e0041",
+            "\u2061",
+            "&#917505;",
+            ";",
+        ]
+    ),
+    max_size=20,
+).map("".join)
 
 
 @settings(max_examples=2000, deadline=None)

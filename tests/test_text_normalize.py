@@ -14,8 +14,10 @@ from newscrawl.text.normalize import ascii_digits, normalize_body, normalize_tex
 ZWNJ = "\u200c"
 RLM = "\u200f"
 TATWEEL = "\u0640"
-AR_BANNER = ("تشاهد صفحة من الموقع القديم لـ Iran International لم تعد محدثة. قم بزيارة "
-             "iranintl.com لعرض الموقع الجديد.")
+AR_BANNER = (
+    "تشاهد صفحة من الموقع القديم لـ Iran International لم تعد محدثة. قم بزيارة "
+    "iranintl.com لعرض الموقع الجديد."
+)
 
 
 def mojibake(s: str) -> str:
@@ -29,7 +31,7 @@ NORMALIZE_CASES = [
     ("a&nbsp;b", "en", "a b"),
     ("a&nbsp;&nbsp; b", "en", "a b"),
     ("Tom &amp; Jerry", "en", "Tom & Jerry"),
-    ("&quot;quoted&quot; &#8220;curly&#8221;", "en", "\"quoted\" “curly”"),
+    ("&quot;quoted&quot; &#8220;curly&#8221;", "en", '"quoted" “curly”'),
     ("&amp;nbsp;x", "en", "x"),  # double-escaped
     ("&#1587;&#1604;&#1575;&#1605;", "fa", "سلام"),
     ("AT&T and R&D", "en", "AT&T and R&D"),
@@ -125,8 +127,11 @@ NORMALIZE_CASES = [
     ("He said “2,500 people” at 10:30.", "en", "He said “2,500 people” at 10:30."),
     ("It’s 3.5% — “quoted” (yes) !", "en", "It’s 3.5% — “quoted” (yes) !"),
     ("https://iranintl.com/en/a?b=1", "en", "https://iranintl.com/en/a?b=1"),
-    ("Iran International (ایران اینترنشنال) reported", "en",
-     "Iran International (ایران اینترنشنال) reported"),
+    (
+        "Iran International (ایران اینترنشنال) reported",
+        "en",
+        "Iran International (ایران اینترنشنال) reported",
+    ),
     ("گزارش CNN درباره Iran", "fa", "گزارش CNN درباره Iran"),
     ("", "fa", ""),
     # Arabic: letters, hamza forms, tashkeel and digits kept as written.
@@ -174,7 +179,7 @@ NORMALIZE_CASES = [
     ("رقم \u0600١٢", "ar", "رقم \u0600١٢"),  # the Arabic number sign is visible
     # Escaped many times: unescaped in one pass.
     ("&amp;amp;amp;lt;b&amp;amp;amp;gt;x", "en", "x"),
-    ("&#38;amp;#38;quot;q&amp;quot;", "en", "\"q\""),
+    ("&#38;amp;#38;quot;q&amp;quot;", "en", '"q"'),
 ]
 
 
@@ -221,12 +226,15 @@ def test_mojibake_never_fires_on_good_persian_sentence():
     assert fix_mojibake(text) == text
 
 
-@pytest.mark.parametrize("text", [
-    "سلام دنیا",
-    "رئیس‌جمهوری آمریکا گفت: «تحریم‌ها ادامه دارد.»",
-    "طلا و ظهر و ظریف",
-    "خبرگزاری ایرنا، ۲۹ تیر ۱۳۹۹",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سلام دنیا",
+        "رئیس‌جمهوری آمریکا گفت: «تحریم‌ها ادامه دارد.»",
+        "طلا و ظهر و ظریف",
+        "خبرگزاری ایرنا، ۲۹ تیر ۱۳۹۹",
+    ],
+)
 def test_mojibake_round_trip(text):
     assert normalize_text(mojibake(text), "fa") == normalize_text(text, "fa")
 
@@ -235,15 +243,22 @@ BODY_CASES = [
     (["First.", "", "Second."], "en", "First.\n\nSecond."),
     (["line one\nline two", "  "], "en", "line one line two"),
     (["Text.", "Share this:", "Facebook Twitter Telegram"], "en", "Text."),
-    ([
-        "You see a page from the old site of Iran International that is no longer updated. "
-        "Visit to view the new site.",
+    (
+        [
+            "You see a page from the old site of Iran International that is no longer updated. "
+            "Visit to view the new site.",
+            "Article text.",
+        ],
+        "en",
         "Article text.",
-    ], "en", "Article text."),
+    ),
     (["متن", "اشتراک‌گذاری", "بیشتر"], "fa", "متن"),
     (["<p>a&nbsp;b</p>", "c"], "en", "a b\n\nc"),
-    (["نص الخبر.", "شارك هذا المقال:", "فيسبوك | تويتر | تلغرام", "اقرأ المزيد"], "ar",
-     "نص الخبر."),
+    (
+        ["نص الخبر.", "شارك هذا المقال:", "فيسبوك | تويتر | تلغرام", "اقرأ المزيد"],
+        "ar",
+        "نص الخبر.",
+    ),
     ([AR_BANNER, "نص الخبر."], "ar", "نص الخبر."),
     ("First.\n\nSecond.", "en", "First.\n\nSecond."),
 ]
@@ -261,17 +276,24 @@ def test_normalize_body_drops_captions():
     assert drop_repeated_captions(["a", "b"], ["B"]) == ["a"]
 
 
-EN_BANNER = ("You see a page from the old site of Iran International that is no longer "
-             "updated. Visit to view the new site.")
-FA_BANNER = ("شما صفحه‌ای از سایت قدیمی ایران اینترنشنال را می‌بینید که دیگر به‌روزرسانی "
-             "نمی‌شود. برای دیدن سایت جدید به اینجا بروید.")
+EN_BANNER = (
+    "You see a page from the old site of Iran International that is no longer "
+    "updated. Visit to view the new site."
+)
+FA_BANNER = (
+    "شما صفحه‌ای از سایت قدیمی ایران اینترنشنال را می‌بینید که دیگر به‌روزرسانی "
+    "نمی‌شود. برای دیدن سایت جدید به اینجا بروید."
+)
 
 FURNITURE_CASES = [
     (EN_BANNER, "en", True),
     (EN_BANNER.replace(" ", "  "), "en", True),
     (EN_BANNER.replace("Visit to", "Visit Iran International to"), "en", True),
-    ("You see a page from the old site of Iran International\nthat is no longer updated.", "en",
-     True),
+    (
+        "You see a page from the old site of Iran International\nthat is no longer updated.",
+        "en",
+        True,
+    ),
     ("Visit Iran International to view the new site.", "en", True),
     (FA_BANNER, "fa", True),
     (FA_BANNER.replace(ZWNJ, ""), "fa", True),
@@ -385,12 +407,15 @@ def test_search_text(args, expected):
     assert search_text(*args) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),
-    ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
-    ("ساعت ۱۴:۳۰ و 2020", "ساعت 14:30 و 2020"),
-    ("abc", "abc"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),
+        ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
+        ("ساعت ۱۴:۳۰ و 2020", "ساعت 14:30 و 2020"),
+        ("abc", "abc"),
+    ],
+)
 def test_ascii_digits(text, expected):
     assert ascii_digits(text) == expected
 
@@ -418,8 +443,11 @@ def test_normalize_text_is_idempotent(text, language):
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e)
-               | st.sampled_from("\t\n\r\x0b\x0c")))
+@given(
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\t\n\r\x0b\x0c")
+    )
+)
 def test_ascii_text_changes_only_in_whitespace(text):
     text = text.replace("&", "").replace("<", "").replace("\\", "")
     assert normalize_text(text, "en") == " ".join(text.split())
@@ -438,8 +466,11 @@ SYMBOL_LETTERS = "سلامکبیطظعپچگ"
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(st.sampled_from(SYMBOL_LETTERS + "تغ ")).filter(
-    lambda t: sum(c in SYMBOL_LETTERS for c in t) >= 2))
+@given(
+    st.text(st.sampled_from(SYMBOL_LETTERS + "تغ ")).filter(
+        lambda t: sum(c in SYMBOL_LETTERS for c in t) >= 2
+    )
+)
 def test_mojibake_of_persian_words_is_repaired(text):
     assert fix_mojibake(mojibake(text)) == text
 
@@ -459,9 +490,11 @@ def test_any_unicode_text(text, language):
 
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 ARABIC_ALPHABET = st.sampled_from(
-    list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ") + list(ARABIC_DIGITS)
+    list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ")
+    + list(ARABIC_DIGITS)
     + list("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0654")
-    + list(" ،؛؟«»().:-") + [TATWEEL, "\u200b", RLM, "\u200e", "\u00a0", "\n", "&nbsp;"]
+    + list(" ،؛؟«»().:-")
+    + [TATWEEL, "\u200b", RLM, "\u200e", "\u00a0", "\n", "&nbsp;"]
 )
 ARABIC_TEXT = st.lists(ARABIC_ALPHABET, max_size=40).map("".join)
 _NOISE = str.maketrans(dict.fromkeys(map(ord, TATWEEL + "\u200b\u200e" + RLM)))
@@ -469,8 +502,9 @@ _NOISE = str.maketrans(dict.fromkeys(map(ord, TATWEEL + "\u200b\u200e" + RLM)))
 
 def letters(text: str) -> list[str]:
     """The Arabic letters, diacritics and digits of ``text``, in order."""
-    return [c for c in text if ARABIC_LETTER_RE.match(c) or TASHKEEL_RE.match(c)
-            or c in ARABIC_DIGITS]
+    return [
+        c for c in text if ARABIC_LETTER_RE.match(c) or TASHKEEL_RE.match(c) or c in ARABIC_DIGITS
+    ]
 
 
 @settings(max_examples=1500, deadline=None)

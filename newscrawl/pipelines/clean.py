@@ -45,8 +45,9 @@ class CleanTextPipeline:
                 adapter[name] = unique(map(norm, adapter.get(name) or []))
         for name in URL_LIST_FIELDS:
             if name in adapter:
-                adapter[name] = unique(sanitize(u, url=True) for u in adapter[name] or []
-                                       if isinstance(u, str))
+                adapter[name] = unique(
+                    sanitize(u, url=True) for u in adapter[name] or [] if isinstance(u, str)
+                )
         captions = [c for c in map(norm, adapter.get("captions") or []) if c]
         paragraphs = self._paragraphs(adapter.get("body"))
         if adapter.get("kind") == "brief" and paragraphs:

@@ -40,9 +40,7 @@ PERSIAN_FOLD_RE = re.compile(f"[\u064a\u0649\u0643{ARABIC_DIGITS}]")
 
 # Arabic-script diacritics: harakat, tanwin, shadda, sukun, superscript alef,
 # hamza above/below, maddah, Quranic annotation signs.
-TASHKEEL = (
-    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
-)
+TASHKEEL = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
 TASHKEEL_RE = re.compile(f"[{TASHKEEL}]")
 
 

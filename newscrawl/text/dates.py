@@ -37,19 +37,65 @@ class ParsedDate(NamedTuple):
 
 
 JALALI_MONTHS = {  # folded below
-    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5,
-    "شهریور": 6, "مهر": 7, "آبان": 8, "ابان": 8, "آذر": 9, "اذر": 9, "دی": 10,
-    "بهمن": 11, "اسفند": 12,
+    "فروردین": 1,
+    "اردیبهشت": 2,
+    "خرداد": 3,
+    "تیر": 4,
+    "مرداد": 5,
+    "امرداد": 5,
+    "شهریور": 6,
+    "مهر": 7,
+    "آبان": 8,
+    "ابان": 8,
+    "آذر": 9,
+    "اذر": 9,
+    "دی": 10,
+    "بهمن": 11,
+    "اسفند": 12,
 }
 GREGORIAN_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10,
-    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
     # Gregorian months as written in Persian.
-    "ژانویه": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "اوریل": 4, "مه": 5, "می": 5,
-    "ژوئن": 6, "ژوئیه": 7, "جولای": 7, "اوت": 8, "آگوست": 8, "اگوست": 8,
-    "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12,
+    "ژانویه": 1,
+    "فوریه": 2,
+    "مارس": 3,
+    "آوریل": 4,
+    "اوریل": 4,
+    "مه": 5,
+    "می": 5,
+    "ژوئن": 6,
+    "ژوئیه": 7,
+    "جولای": 7,
+    "اوت": 8,
+    "آگوست": 8,
+    "اگوست": 8,
+    "سپتامبر": 9,
+    "اکتبر": 10,
+    "نوامبر": 11,
+    "دسامبر": 12,
 }
 JALALI_MONTHS = {fold(k): v for k, v in JALALI_MONTHS.items()}
 GREGORIAN_MONTHS = {fold(k): v for k, v in GREGORIAN_MONTHS.items()}
@@ -58,20 +104,61 @@ GREGORIAN_MONTHS = {fold(k): v for k, v in GREGORIAN_MONTHS.items()}
 # seen and the Maghreb ones), the Levantine (Syriac) names the site adds in
 # brackets, weekdays, and the day as an ordinal word.
 ARABIC_MONTHS = {
-    "يناير": 1, "جانفي": 1, "فبراير": 2, "فيفري": 2, "مارس": 3, "أبريل": 4, "إبريل": 4,
-    "ابريل": 4, "أفريل": 4, "مايو": 5, "ماي": 5, "يونيو": 6, "يونيه": 6, "جوان": 6,
-    "يوليو": 7, "يوليه": 7, "جويلية": 7, "أغسطس": 8, "اغسطس": 8, "أوت": 8, "سبتمبر": 9,
-    "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
-    "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6,
-    "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11,
+    "يناير": 1,
+    "جانفي": 1,
+    "فبراير": 2,
+    "فيفري": 2,
+    "مارس": 3,
+    "أبريل": 4,
+    "إبريل": 4,
+    "ابريل": 4,
+    "أفريل": 4,
+    "مايو": 5,
+    "ماي": 5,
+    "يونيو": 6,
+    "يونيه": 6,
+    "جوان": 6,
+    "يوليو": 7,
+    "يوليه": 7,
+    "جويلية": 7,
+    "أغسطس": 8,
+    "اغسطس": 8,
+    "أوت": 8,
+    "سبتمبر": 9,
+    "أكتوبر": 10,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
+    "كانون الثاني": 1,
+    "شباط": 2,
+    "آذار": 3,
+    "نيسان": 4,
+    "أيار": 5,
+    "حزيران": 6,
+    "تموز": 7,
+    "آب": 8,
+    "أيلول": 9,
+    "تشرين الأول": 10,
+    "تشرين الثاني": 11,
     "كانون الأول": 12,
 }
 ARABIC_MONTHS = {fold(k): v for k, v in ARABIC_MONTHS.items()}
-ARABIC_WEEKDAYS = tuple(map(fold, (
-    "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
-)))
-_UNITS = ("الحادي", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن",
-          "التاسع")
+ARABIC_WEEKDAYS = tuple(
+    map(
+        fold,
+        (
+            "الأحد",
+            "الاثنين",
+            "الإثنين",
+            "الثلاثاء",
+            "الأربعاء",
+            "الخميس",
+            "الجمعة",
+            "السبت",
+        ),
+    )
+)
+_UNITS = ("الحادي", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع")
 ARABIC_ORDINALS = (
     {"الأول": 1, "أول": 1, "العاشر": 10, "العشرين": 20, "العشرون": 20, "الثلاثين": 30}
     | {u: n for n, u in enumerate(_UNITS[1:], start=2)}
@@ -94,12 +181,14 @@ _TIME_RE = re.compile(
     r"(?:\s*((?:utc|gmt)\s?[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|z|utc|gmt|irst|irdt)(?!\w))?"
 )
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?\s?([+-])(\d{1,2}):?(\d{2})?")
-_LABEL_RE = re.compile(fold_pattern(
-    r"^(?:published|updated|last updated|posted|date|"
-    r"تاریخ انتشار|تاریخ به روز رسانی|تاریخ|انتشار|منتشر شده|به روز رسانی|بروزرسانی|"
-    r"الرصد الصحا?في(?: ل?يوم)?|تاريخ النشر|نشر بتاريخ|نشر في|بتاريخ|آخر تحديث)"
-    r"(?: on| در)?\s*:?\s*"
-))
+_LABEL_RE = re.compile(
+    fold_pattern(
+        r"^(?:published|updated|last updated|posted|date|"
+        r"تاریخ انتشار|تاریخ به روز رسانی|تاریخ|انتشار|منتشر شده|به روز رسانی|بروزرسانی|"
+        r"الرصد الصحا?في(?: ل?يوم)?|تاريخ النشر|نشر بتاريخ|نشر في|بتاريخ|آخر تحديث)"
+        r"(?: on| در)?\s*:?\s*"
+    )
+)
 _WEEKDAY_RE = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?"
@@ -115,14 +204,17 @@ _DATE_RES = (
     ("mdy", re.compile(rf"{_MONTH_NAME} (\d{{1,2}}){_ORDINAL} (\d{{4}})")),
 )
 
-_RELATIVE_RES = tuple(re.compile(fold_pattern(p)) for p in (
-    r"\bago$|^(?:just now|now|today|yesterday|tonight|this morning)\b",
-    r"(?:ثانیه|دقیقه|ساعت|روز|هفته|ماه|سال|لحظه|لحظات|لحظاتی)\s?(?:پیش|قبل)$",
-    r"^(?:دیروز|امروز|پریروز|هم اکنون|همین الان|همین حالا|اکنون|لحظاتی پیش)(?!\w)",
-    r"^(?:منذ|قبل) (?:\d+ )?(?:ثانية|ثوان|ثواني|دقيقة|دقيقتين|دقائق|ساعة|ساعتين|ساعات|"
-    r"يوم|يومين|أيام|أسبوع|أسبوعين|أسابيع|شهر|شهرين|أشهر|سنة|سنتين|سنوات)(?!\w)",
-    r"^(?:أمس|البارحة|اليوم|الآن|قبل قليل|منذ قليل)(?!\w)",
-))
+_RELATIVE_RES = tuple(
+    re.compile(fold_pattern(p))
+    for p in (
+        r"\bago$|^(?:just now|now|today|yesterday|tonight|this morning)\b",
+        r"(?:ثانیه|دقیقه|ساعت|روز|هفته|ماه|سال|لحظه|لحظات|لحظاتی)\s?(?:پیش|قبل)$",
+        r"^(?:دیروز|امروز|پریروز|هم اکنون|همین الان|همین حالا|اکنون|لحظاتی پیش)(?!\w)",
+        r"^(?:منذ|قبل) (?:\d+ )?(?:ثانية|ثوان|ثواني|دقيقة|دقيقتين|دقائق|ساعة|ساعتين|ساعات|"
+        r"يوم|يومين|أيام|أسبوع|أسبوعين|أسابيع|شهر|شهرين|أشهر|سنة|سنتين|سنوات)(?!\w)",
+        r"^(?:أمس|البارحة|اليوم|الآن|قبل قليل|منذ قليل)(?!\w)",
+    )
+)
 
 # An Arabic date on folded text: [weekday[،]] day [من] month [(other name)] [year] [:].
 _AR_WORD = r"[^\W\d_]+"
@@ -176,7 +268,7 @@ def _from_visible(text: str) -> ParsedDate | None:
         if clock is None:
             return None
         zone = _zone(match.group(5))
-        text = text[: match.start()] + " " + text[match.end():]
+        text = text[: match.start()] + " " + text[match.end() :]
     text = _LABEL_RE.sub("", text.strip(_EDGE))
     arabic = _arabic_parts(text.strip(_EDGE))
     if arabic is not None:
@@ -185,8 +277,8 @@ def _from_visible(text: str) -> ParsedDate | None:
     text = _WEEKDAY_RE.sub(" ", text)
     text = " ".join(_FILLER_RE.sub(" ", text).split())
     for kind, pattern in _DATE_RES:
-        if match := pattern.fullmatch(text):
-            return _from_parts(kind, match, clock, zone)
+        if found := pattern.fullmatch(text):
+            return _from_parts(kind, found, clock, zone)
     return None
 
 
@@ -240,13 +332,14 @@ def _one_typo(a: str, b: str) -> bool:
     if len(a) == len(b):
         diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
             and a[diff[1]] == b[diff[0]]
         )
     short, long_ = sorted((a, b), key=len)
-    i = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y),
-             len(short))
-    return short[i:] == long_[i + 1:]
+    i = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
+    return short[i:] == long_[i + 1 :]
 
 
 def _from_parts(kind, match, clock, zone) -> ParsedDate | None:
@@ -295,6 +388,8 @@ def _zone(text: str | None):
     if text in ("z", "utc", "gmt"):
         return UTC
     match = _OFFSET_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an offset: {text!r}")
     sign = -1 if match[1] == "-" else 1
     offset = timedelta(hours=int(match[2]), minutes=int(match[3] or 0))
     return timezone(sign * offset)  # ValueError beyond ±24h

@@ -23,16 +23,19 @@ def _fold_words(words: str) -> frozenset[str]:
 # The old-site banner, English, Persian and Arabic, whole or one of its two
 # sentences (the Arabic one: "تشاهد صفحة من الموقع القديم لـ Iran International
 # لم تعد محدثة. قم بزيارة iranintl.com لعرض الموقع الجديد.").
-_BANNER_RES = tuple(re.compile(fold_pattern(p)) for p in (
-    r"\bold site of iran ?international\b",
-    r"^you see a page from the old site\b",
-    r"^visit\b.{0,60}\bto view the new site$",
-    "سایت ?قدیمی ?(?:ایران ?)?(?:ای|ا)نتر ?نشنال",
-    "^برای (?:دیدن|مشاهده) (?:سایت|وبسایت|وب سایت) جدید.{0,40}$",
-    r"الموقع القديم ?(?:ل|لـ) ?(?:iran ?international|إيران ?إنترناشونال|ایران ?اینترنشنال)",
-    r"^تشاهد صفحة من الموقع القديم\b",
-    r"^(?:قم ب)?زيارة\b.{0,60}\bلعرض الموقع الجديد$",
-))
+_BANNER_RES = tuple(
+    re.compile(fold_pattern(p))
+    for p in (
+        r"\bold site of iran ?international\b",
+        r"^you see a page from the old site\b",
+        r"^visit\b.{0,60}\bto view the new site$",
+        "سایت ?قدیمی ?(?:ایران ?)?(?:ای|ا)نتر ?نشنال",
+        "^برای (?:دیدن|مشاهده) (?:سایت|وبسایت|وب سایت) جدید.{0,40}$",
+        r"الموقع القديم ?(?:ل|لـ) ?(?:iran ?international|إيران ?إنترناشونال|ایران ?اینترنشنال)",
+        r"^تشاهد صفحة من الموقع القديم\b",
+        r"^(?:قم ب)?زيارة\b.{0,60}\bلعرض الموقع الجديد$",
+    )
+)
 
 # Share buttons: a paragraph made only of these words, at least one strong.
 _SHARE_STRONG = _fold_words(
@@ -49,11 +52,26 @@ _SHARE_WEAK = _fold_words(
 )
 _SHARE_SPLIT_RE = re.compile(r"[\s,:;|/•·،؛]+")
 
-_LABELS = frozenset(map(fold, (
-    "iran in brief", "ایران در یک نگاه",
-    "more", "read more", "بیشتر", "بیشتر بخوانید", "ادامه مطلب",
-    "المزيد", "اقرأ المزيد", "اقرأ أيضا", "اقرأ أيضاً", "للمزيد", "المزيد من الأخبار",
-)))
+_LABELS = frozenset(
+    map(
+        fold,
+        (
+            "iran in brief",
+            "ایران در یک نگاه",
+            "more",
+            "read more",
+            "بیشتر",
+            "بیشتر بخوانید",
+            "ادامه مطلب",
+            "المزيد",
+            "اقرأ المزيد",
+            "اقرأ أيضا",
+            "اقرأ أيضاً",
+            "للمزيد",
+            "المزيد من الأخبار",
+        ),
+    )
+)
 
 # A trailing "More" link on brief items: "waste.More", "... More ›", "... بیشتر",
 # "... المزيد".

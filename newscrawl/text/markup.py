@@ -19,8 +19,11 @@ _MAX_ROUNDS = 4  # markup revealed by unescaping (``&lt;b&gt;``), bounded
 # costs one search, not one per opening.
 _RAW_TAGS = ("script", "style", "noscript", "template")
 _BLOCKS = (
-    (re.compile(r"<(script|style|noscript|template)\b[^<>]*>", re.I),
-     {t: re.compile(rf"</{t}\s*>", re.I) for t in _RAW_TAGS}, " "),
+    (
+        re.compile(r"<(script|style|noscript|template)\b[^<>]*>", re.I),
+        {t: re.compile(rf"</{t}\s*>", re.I) for t in _RAW_TAGS},
+        " ",
+    ),
     (re.compile(r"<!--()"), {"": re.compile("-->")}, ""),
     (re.compile(r"<!\[CDATA\[()"), {"": re.compile(r"\]\]>")}, ""),
 )
@@ -46,7 +49,9 @@ def _drop_blocks(text: str, opening: re.Pattern, closings: dict, replacement: st
     """``text`` without the blocks from an ``opening`` to the first closing
     after it (linear: an opening with no closing after it ends the search for
     that closing)."""
-    out, kept_from, at, unclosed = [], 0, 0, set()
+    out: list[str] = []
+    unclosed: set[str] = set()
+    kept_from = at = 0
     while (start := opening.search(text, at)) is not None:
         name = start.group(1).lower()
         end = None if name in unclosed else closings[name].search(text, start.end())
@@ -54,7 +59,7 @@ def _drop_blocks(text: str, opening: re.Pattern, closings: dict, replacement: st
             unclosed.add(name)
             at = start.end()
             continue
-        out += (text[kept_from:start.start()], replacement)
+        out += (text[kept_from : start.start()], replacement)
         kept_from = at = end.end()
     return "".join(out) + text[kept_from:] if out else text
 

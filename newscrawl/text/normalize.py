@@ -89,8 +89,11 @@ ARABIC_PUNCTUATION = (
 NEUTRAL = Rules()
 RULES = {
     "en": NEUTRAL,
-    "fa": Rules(PERSIAN_FOLD, PERSIAN_FOLD_RE,
-                PERSIAN_PUNCTUATION + (Sub(_MI_PREFIX_RE, "\\1" + ZWNJ, "می "),)),
+    "fa": Rules(
+        PERSIAN_FOLD,
+        PERSIAN_FOLD_RE,
+        PERSIAN_PUNCTUATION + (Sub(_MI_PREFIX_RE, "\\1" + ZWNJ, "می "),),
+    ),
     "ar": Rules(subs=ARABIC_PUNCTUATION),
 }
 
@@ -130,7 +133,7 @@ def _normalize_once(text: str, language: str) -> str:
         text = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         text = INVISIBLE_RE.sub("", text)
         text = unicodedata.normalize("NFC", text)
-        if rules.letters and rules.letters_re.search(text):
+        if rules.letters and rules.letters_re and rules.letters_re.search(text):
             text = text.translate(rules.letters)
     text = _clean_spaces(text)
     for sub in rules.subs:
@@ -187,4 +190,3 @@ def _other_digits(s: str) -> str:
     if s.isascii():
         return s
     return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), s)
-

@@ -50,9 +50,7 @@ _PAIR_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 _LONE_JOINER_RE = re.compile(f"(?<!\\S)[{ZWNJ}{ZWJ}]+|[{ZWNJ}{ZWJ}]+(?!\\S)")
 _JOINER_RUN_RE = re.compile(f"({ZWNJ}|{ZWJ}){{2,}}")
 # Escapes written out as text: &#1; &#x1b; (semicolon optional) and \u0000.
-_ESCAPE_RE = re.compile(
-    r"&#(?:0*([0-9]{1,8})|[xX]0*([0-9a-fA-F]{1,7}));?|\\u([0-9a-fA-F]{4})"
-)
+_ESCAPE_RE = re.compile(r"&#(?:0*([0-9]{1,8})|[xX]0*([0-9a-fA-F]{1,7}));?|\\u([0-9a-fA-F]{4})")
 _MAX_ROUNDS = 4  # escapes hidden inside escapes (``&#&#1;1;``), bounded; deeper ones are
 # broken apart (``& #``), so the cost stays linear
 
@@ -128,6 +126,8 @@ def sanitize_value(value, name: str = "", _depth: int = 0):
     if isinstance(value, (list, tuple)):
         return type(value)(sanitize_value(v, name, _depth + 1) for v in value)
     if isinstance(value, Mapping):
-        return {k: sanitize_value(v, k if isinstance(k, str) else name, _depth + 1)
-                for k, v in value.items()}
+        return {
+            k: sanitize_value(v, k if isinstance(k, str) else name, _depth + 1)
+            for k, v in value.items()
+        }
     return value

@@ -1,6 +1,7 @@
 """The replica's three editions in one namespace, for ``site.py``: the English
 and Persian content (``content.py``) plus the Arabic edition (``arabic.py``).
 Every name of ``content.py`` is here; the collections hold all editions."""
+
 from . import arabic, content
 from .content import *  # noqa: F403 (the names site.py and others read)
 

@@ -25,8 +25,10 @@ HTML = (("Content-Type", "text/html; charset=utf-8"),)
 
 # What the crawl must drop, as characters and as text that names them.
 CONTROLS = "\x00\x01\x07\x08\x0b\x0c\x0e\x1b\x1f\x7f\x80\x85\x9f"
-INVISIBLE = ("\U000e0001\U000e0049\U000e0052\U000e007f\u2061\u2062\u2063\u2064\u180e"
-             "\u200b\u200e\u200f\u202e\u2066\ufeff")
+INVISIBLE = (
+    "\U000e0001\U000e0049\U000e0052\U000e007f\u2061\u2062\u2063\u2064\u180e"
+    "\u200b\u200e\u200f\u202e\u2066\ufeff"
+)
 ENTITIES = "&#1;&#27;&#127;&#x7;"
 JSON_ESCAPES = "\\u0000\\u0007\\ud800"  # inside the JSON-LD script, decoded by json.loads
 
@@ -44,8 +46,7 @@ def dirty(text, raw=True):
     while middle < len(text) and text[middle] != " ":
         middle += 1  # between two words, so the words stay whole
     start, end = (CONTROLS[:4], CONTROLS[4:]) if raw else (C1, C1)
-    return start + INVISIBLE[:5] + text[:middle] + INVISIBLE[5:] + ENTITIES \
-        + text[middle:] + end
+    return start + INVISIBLE[:5] + text[:middle] + INVISIBLE[5:] + ENTITIES + text[middle:] + end
 
 
 def page(spec, origin):
@@ -53,44 +54,57 @@ def page(spec, origin):
     lang = spec["lang"]
     url = origin + enc(spec["path"])
     paragraphs = "".join(f"<p>{dirty(p)}</p>" for p in spec["paras"])
-    ld = json.dumps({
-        "@context": "https://schema.org", "@type": "NewsArticle", "mainEntityOfPage": url,
-        "headline": "@@HEADLINE@@", "articleSection": "@@SECTION@@",
-        "keywords": "@@KEYWORDS@@", "author": [{"@type": "Person", "name": "@@AUTHOR@@"}],
-    }, ensure_ascii=False)
-    for key, value in (("HEADLINE", spec["title"]), ("SECTION", spec["section"]),
-                       ("KEYWORDS", ", ".join(spec["tags"])), ("AUTHOR", spec["authors"][0])):
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": url,
+            "headline": "@@HEADLINE@@",
+            "articleSection": "@@SECTION@@",
+            "keywords": "@@KEYWORDS@@",
+            "author": [{"@type": "Person", "name": "@@AUTHOR@@"}],
+        },
+        ensure_ascii=False,
+    )
+    for key, value in (
+        ("HEADLINE", spec["title"]),
+        ("SECTION", spec["section"]),
+        ("KEYWORDS", ", ".join(spec["tags"])),
+        ("AUTHOR", spec["authors"][0]),
+    ):
         ld = ld.replace(f"@@{key}@@", JSON_ESCAPES + value + JSON_ESCAPES[:6])
     image = f"/sites/default/files/styles/large/public/{spec['image']}"
-    tags = "".join(f'<div class="field-item"><a href="/{t}" typeof="skos:Concept">{dirty(t)}</a>'
-                   "</div>" for t in spec["tags"])
+    tags = "".join(
+        f'<div class="field-item"><a href="/{t}" typeof="skos:Concept">{dirty(t)}</a></div>'
+        for t in spec["tags"]
+    )
     authors = "".join(f'<div class="field-item">{dirty(a)}</div>' for a in spec["authors"])
     return f"""<!DOCTYPE html>
-<html lang="{lang}" dir="{spec['dir']}"><head>
+<html lang="{lang}" dir="{spec["dir"]}"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <meta name="generator" content="Drupal 7 (http://drupal.org)">
-<meta name="description" content="{dirty(spec['paras'][0], False)}">
+<meta name="description" content="{dirty(spec["paras"][0], False)}">
 <meta property="og:type" content="article">
-<meta property="og:title" content="{dirty(spec['title'], False)}">
+<meta property="og:title" content="{dirty(spec["title"], False)}">
 <meta property="og:url" content="{url}">
-{''.join(f'<meta property="article:tag" content="{dirty(t, False)}">' for t in spec["tags"])}
+{"".join(f'<meta property="article:tag" content="{dirty(t, False)}">' for t in spec["tags"])}
 <script type="application/ld+json">{ld}</script>
 <link rel="canonical" href="{url}">
-<title>{dirty(spec['title'], False)} | Iran International</title>
+<title>{dirty(spec["title"], False)} | Iran International</title>
 {PADDING}
 </head>
 <body class="html not-front not-logged-in page-node node-type-article i18n-{lang}">
 <div class="main-container container"><section class="col-sm-12">
-<h1 class="page-header">{dirty(spec['title'])}</h1>
-<div id="node-{spec['nid']}" class="node node-article view-mode-full clearfix">
+<h1 class="page-header">{dirty(spec["title"])}</h1>
+<div id="node-{spec["nid"]}" class="node node-article view-mode-full clearfix">
 <div class="field field-name-field-section"><div class="field-items"><div class="field-item">
-<a href="/{spec['section']}">{dirty(spec['section'])}</a></div></div></div>
+<a href="/{spec["section"]}">{dirty(spec["section"])}</a></div></div></div>
 <div class="field field-name-post-date"><div class="field-items"><div class="field-item">
-<span class="date-display-single">{dirty(spec['date'])}</span></div></div></div>
+<span class="date-display-single">{dirty(spec["date"])}</span></div></div></div>
 <div class="field field-name-field-author"><div class="field-items">{authors}</div></div>
 <div class="field field-name-field-image"><div class="field-items"><div class="field-item">
 <figure><img src="{image}{CONTROLS[1]}&#1;" alt="">
-<figcaption>{dirty(spec['caption'])}</figcaption></figure></div></div></div>
+<figcaption>{dirty(spec["caption"])}</figcaption></figure></div></div></div>
 <div class="field field-name-body"><div class="field-items"><div class="field-item even">
 {paragraphs}
 </div></div></div>
@@ -99,48 +113,86 @@ def page(spec, origin):
 
 
 SPECS = (
-    {"path": "/en/world/hidden-characters", "lang": "en", "dir": "ltr", "nid": 9101,
-     "title": "Hidden characters in every field",
-     "paras": ("Control characters and invisible format characters were in this page.",
-               "None of them may reach the archive, in any field."),
-     "section": "World", "tags": ("Unicode", "Security"), "authors": ("Kian Rahimi",),
-     "date": "Monday, 07/20/2020 - 10:30", "image": "hidden.jpg", "caption": "A caption"},
-    {"path": "/ایران/نویسه‌های-پنهان", "lang": "fa", "dir": "rtl", "nid": 9102,
-     "title": "نویسه‌های پنهان در همه بخش‌ها",
-     "paras": ("این صفحه نویسه‌های کنترلی و نامرئی دارد.",
-               "هیچ‌کدام از آنها نباید در بایگانی ذخیره شود."),
-     "section": "ایران", "tags": ("یونیکد", "امنیت"), "authors": ("سارا احمدی",),
-     "date": "۲۹ تیر ۱۳۹۹", "image": "hidden-fa.jpg", "caption": "یک زیرنویس"},
-    {"path": "/ar/إيران/محارف-خفية-في-كل-الحقول", "lang": "ar", "dir": "rtl", "nid": 9103,
-     "title": "محارف خفية في كل الحقول",
-     "paras": ("تحتوي هذه الصفحة على محارف تحكّم ومحارف غير مرئية.",
-               "لا يجوز أن يصل أيٌّ منها إلى الأرشيف."),
-     "section": "إيران", "tags": ("يونيكود", "الأمن"), "authors": ("مصطفى كمال",),
-     "date": "الأحد 18 أكتوبر (تشرين الأول) 2020", "image": "hidden-ar.jpg",
-     "caption": "تعليق على الصورة"},
+    {
+        "path": "/en/world/hidden-characters",
+        "lang": "en",
+        "dir": "ltr",
+        "nid": 9101,
+        "title": "Hidden characters in every field",
+        "paras": (
+            "Control characters and invisible format characters were in this page.",
+            "None of them may reach the archive, in any field.",
+        ),
+        "section": "World",
+        "tags": ("Unicode", "Security"),
+        "authors": ("Kian Rahimi",),
+        "date": "Monday, 07/20/2020 - 10:30",
+        "image": "hidden.jpg",
+        "caption": "A caption",
+    },
+    {
+        "path": "/ایران/نویسه‌های-پنهان",
+        "lang": "fa",
+        "dir": "rtl",
+        "nid": 9102,
+        "title": "نویسه‌های پنهان در همه بخش‌ها",
+        "paras": (
+            "این صفحه نویسه‌های کنترلی و نامرئی دارد.",
+            "هیچ‌کدام از آنها نباید در بایگانی ذخیره شود.",
+        ),
+        "section": "ایران",
+        "tags": ("یونیکد", "امنیت"),
+        "authors": ("سارا احمدی",),
+        "date": "۲۹ تیر ۱۳۹۹",
+        "image": "hidden-fa.jpg",
+        "caption": "یک زیرنویس",
+    },
+    {
+        "path": "/ar/إيران/محارف-خفية-في-كل-الحقول",
+        "lang": "ar",
+        "dir": "rtl",
+        "nid": 9103,
+        "title": "محارف خفية في كل الحقول",
+        "paras": (
+            "تحتوي هذه الصفحة على محارف تحكّم ومحارف غير مرئية.",
+            "لا يجوز أن يصل أيٌّ منها إلى الأرشيف.",
+        ),
+        "section": "إيران",
+        "tags": ("يونيكود", "الأمن"),
+        "authors": ("مصطفى كمال",),
+        "date": "الأحد 18 أكتوبر (تشرين الأول) 2020",
+        "image": "hidden-ar.jpg",
+        "caption": "تعليق على الصورة",
+    },
 )
 
 DEEP_LEVELS = 250_000
-DEEP = {"path": "/en/world/title-escaped-250000-times", "title": '"Escaped" & 5 < 6',
-        "paras": ("The title of this page was escaped 250,000 times.",)}
+DEEP = {
+    "path": "/en/world/title-escaped-250000-times",
+    "title": '"Escaped" & 5 < 6',
+    "paras": ("The title of this page was escaped 250,000 times.",),
+}
 
 
 def _deep_page(origin):
     amp = "&" + "amp;" * DEEP_LEVELS
     title = f"{amp}quot;Escaped{amp}quot; {amp}amp; 5 {amp}lt; 6"
     url = origin + enc(DEEP["path"])
-    return (f'<!DOCTYPE html><html lang="en"><head><link rel="canonical" href="{url}">'
-            f'<meta name="generator" content="Drupal 7 (http://drupal.org)"></head>'
-            f'<body class="html not-front page-node node-type-article">'
-            f'<h1 class="page-header">{title}</h1>'
-            f'<div id="node-9104" class="node node-article view-mode-full">'
-            f'<span class="date-display-single">Jul 20, 2020</span>'
-            f'<div class="field field-name-body"><div class="field-items"><div class="field-item">'
-            f'<p>{DEEP["paras"][0]}</p></div></div></div></div></body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><link rel="canonical" href="{url}">'
+        f'<meta name="generator" content="Drupal 7 (http://drupal.org)"></head>'
+        f'<body class="html not-front page-node node-type-article">'
+        f'<h1 class="page-header">{title}</h1>'
+        f'<div id="node-9104" class="node node-article view-mode-full">'
+        f'<span class="date-display-single">Jul 20, 2020</span>'
+        f'<div class="field field-name-body"><div class="field-items"><div class="field-item">'
+        f"<p>{DEEP['paras'][0]}</p></div></div></div></div></body></html>"
+    )
 
 
 def install(server):
     """Add the pages to *server*; return the documents a crawl must store."""
+
     def reply(spec):
         if spec is DEEP:
             return lambda query: Reply(200, HTML, _deep_page(server.base_url).encode())
@@ -149,6 +201,13 @@ def install(server):
     for spec in SPECS + (DEEP,):
         server.set_route(spec["path"], reply(spec))
     link_from_home(server, [(server.url(s["path"]), s["title"]) for s in SPECS + (DEEP,)])
-    return [{"path": s["path"], "title": s["title"], "body": "\n\n".join(s["paras"]),
-             "tags": list(s.get("tags", ())), "authors": list(s.get("authors", ()))}
-            for s in SPECS + (DEEP,)]
+    return [
+        {
+            "path": s["path"],
+            "title": s["title"],
+            "body": "\n\n".join(s["paras"]),
+            "tags": list(s.get("tags", ())),
+            "authors": list(s.get("authors", ())),
+        }
+        for s in SPECS + (DEEP,)
+    ]
