@@ -53,6 +53,19 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.WaybackThrottleMiddleware": 560,
 }
 
+# --- crawler traps (newscrawl.middlewares.TrapMiddleware) ---
+# A chain of pages that brings no new article or brief is cut after this many
+# pages; a page's links beyond the first TRAP_MAX_LINKS_PER_PAGE are not followed.
+SPIDER_MIDDLEWARES = {
+    "newscrawl.middlewares.TrapMiddleware": 850,
+}
+TRAP_MAX_BARREN_HOPS = 5
+TRAP_MAX_LINKS_PER_PAGE = 500
+# A Content-Length larger than what arrived: keep what arrived, flagged
+# "dataloss" and counted as oldsite/malformed/truncated (instead of retrying
+# and losing the page).
+DOWNLOAD_FAIL_ON_DATALOSS = False
+
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
     "Accept-Language": "en, fa;q=0.9",
