@@ -83,9 +83,10 @@ ITEM_PIPELINES = {
 RENDER = os.environ.get("NEWSCRAWL_RENDER", "auto")
 # Chromium to drive; found in the usual places when empty.
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "")
+# scrapy-playwright's handler, kept on the site (newscrawl/browser.py).
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "newscrawl.browser.SiteOnlyHandler",
+    "https": "newscrawl.browser.SiteOnlyHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}
@@ -93,6 +94,11 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_ABORT_REQUEST = "newscrawl.render.abort_request"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30 * 1000
+# --- the browser stays on the site (newscrawl/browser.py) ---
+# Hosts a rendered page may load from besides the site's own origin (any
+# scheme and port), e.g. a CDN the site's scripts really need; everything
+# else the browser asks for is aborted (render/offsite_aborted).
+RENDER_ALLOWED_HOSTS = []
 
 # Wayback Machine: `-a source=wayback` takes the pages from the Internet
 # Archive's captures (README "Recovering from the Wayback Machine"). Point the

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.replica import broken
+from tests.replica import broken, jscorner
 from tests.replica.server import start
 from tests.replica.site import EXPECTED_DOCS
 
@@ -22,7 +22,7 @@ def broken_crawl(broken_replica, module_db, crawl):
 
 
 def test_the_crawl_survives_and_finishes(broken_crawl):
-    result, db = broken_crawl
+    result, _db = broken_crawl
     assert result.returncode == 0, result
     assert result.stats["finish_reason"] == "finished"
     assert "Traceback" not in result.log
@@ -60,3 +60,40 @@ def test_each_problem_is_said_in_the_log(broken_crawl):
                    "redirects to the new site", "redirects off the site", "Redirect loop",
                    "pagination stopped", "HTTP 404", "HTTP 410"):
         assert needle in result.log, needle
+
+
+# ------------------------------------------------------- the browser's corner
+
+@pytest.fixture(scope="module")
+def foreign_crawl(module_db, crawl):
+    """A render=auto crawl of a replica whose scripts reach for another origin
+    (a second server, on another port of the same loopback host)."""
+    with start() as server, start() as other:
+        docs = jscorner.install_foreign(server, other)
+        result = crawl(server.base_url, module_db.name, "-a", "render=auto",
+                       settings={"DOWNLOAD_TIMEOUT": "20"})
+        yield result, module_db, server, other, docs
+
+
+@pytest.mark.browser
+def test_the_browser_stays_on_the_site(foreign_crawl):
+    result, db, server, other, docs = foreign_crawl
+    assert "Traceback" not in result.log
+    assert dict(other.hits) == {}  # no script, beacon, fetch, image, frame or navigation
+    assert result.stats["render/offsite_aborted"] >= 6
+    assert "The browser was kept from" in result.log
+    assert db.articles.count_documents({"body": {"$regex": "FOREIGN"}}) == 0
+    for expected in docs:
+        doc = db.articles.find_one({"url": server.url(expected["path"])})
+        assert doc is not None, expected["path"]
+        assert (doc["title"], doc["body"]) == (expected["title"], expected["body"])
+    assert db.articles.find_one({"url": server.url(jscorner.FOREIGN_NAVIGATION["path"])}) is None
+
+
+@pytest.mark.browser
+def test_a_render_that_navigated_away_is_discarded(foreign_crawl):
+    result, db, server, _, _ = foreign_crawl
+    path = jscorner.NAVIGATES_AWAY["path"]
+    assert db.articles.find_one({"url": server.url(path)}) is None
+    assert result.stats["render/navigated_away"] == 1
+    assert f"The rendered page {server.url(path)} navigated away" in result.log

@@ -15,7 +15,6 @@ import copy
 
 import lxml.html
 
-
 TEMPLATE_ARTICLE = "/en/world/iran-forming-new-proxy-forces-increase-attacks-us-iraq"
 TEMPLATE_BRIEF = "/en/brief/tehran-to-lock-waste-containers"
 
@@ -127,3 +126,81 @@ def install(server):
         for spec, kind in [(BODY_ARTICLE, "article"), (BLOCK_ARTICLE, "article")]
         + [(b, "brief") for b in HIDDEN_BRIEFS]
     ]
+
+
+# ------------------------------------------------- scripts from another host
+# ``install_foreign(server, other)``: pages whose scripts reach for *other*, a
+# second server on another port (another origin, so another site). A browser
+# kept on the site sends *other* no request at all.
+FOREIGN_FILL = {
+    "path": "/en/world/foreign-script-fills-body",
+    "title": "A script from another host would write this body",
+    "paras": ["The real body of this article comes from the site itself, by AJAX."],
+}
+FOREIGN_BEACON = {
+    "path": "/en/world/foreign-beacon-article",
+    "title": "An article whose script reports to another host",
+    "paras": ["This article's text is plain HTML; its sidebar block needs the browser."],
+}
+FOREIGN_NAVIGATION = {
+    "path": "/en/world/foreign-navigation-article",
+    "title": "An article whose script sends the browser to another host",
+    "paras": ["The body arrives by AJAX from the site while a script tries to leave it."],
+}
+NAVIGATES_AWAY = {
+    "path": "/en/world/script-navigates-within-site",
+    "title": "An article whose script opens another article of the site",
+    "paras": ["A crawler must not store the other article's text under this address."],
+}
+FOREIGN_TEXT = "FOREIGN TEXT that another host's script wrote into the page."
+# What *other* would serve: a script that fills the body, a landing page.
+FOREIGN_ROUTES = {
+    "/fill.js": ("application/javascript",
+                 ("document.querySelectorAll('[data-ajax-src]').forEach(function (el) {"
+                 " el.removeAttribute('data-ajax-src');"
+                 f" el.innerHTML = '<p>{FOREIGN_TEXT}</p>'; }});")),
+    "/landing": ("text/html; charset=utf-8",
+                 f"<html><body><article><p>{FOREIGN_TEXT}</p></article></body></html>"),
+}
+for _path in ("/beacon", "/track", "/pixel.gif", "/frame"):
+    FOREIGN_ROUTES[_path] = ("text/plain", "seen")
+
+
+def install_foreign(server, other):
+    """Add the pages whose scripts reach for *other* (a ReplicaServer on
+    another port); return the documents a crawl must store. The page sent
+    away (an aborted navigation leaves Chromium on its error page) is not
+    stored, nor is the page a script took to another article of the site."""
+    from .server import Reply
+
+    for path, (ctype, text) in FOREIGN_ROUTES.items():
+        other.set_route(path, lambda q, c=ctype, t=text: Reply(200, (("Content-Type", c),),
+                                                                t.encode()))
+    foreign = other.base_url
+
+    def ajax_body(spec, scripts):
+        ajax = "/en/ajax" + spec["path"]
+        server.set_override(ajax, _paragraphs(spec["paras"]))
+        placeholder = f'<div class="js-placeholder" data-ajax-src="{ajax}">Loading…</div>'
+        page = derived_page(server, TEMPLATE_ARTICLE, spec, placeholder + scripts)
+        server.set_override(spec["path"], to_html(page))
+
+    ajax_body(FOREIGN_FILL, f'<script src="{foreign}/fill.js"></script>')
+    ajax_body(FOREIGN_NAVIGATION, f"<script>location.href = '{foreign}/landing';</script>")
+    ajax_body(NAVIGATES_AWAY, f"<script>location.href = '{TEMPLATE_ARTICLE}';</script>")
+
+    block = "/en/ajax/foreign-beacon-block"
+    page = derived_page(server, TEMPLATE_ARTICLE, FOREIGN_BEACON, _paragraphs(
+        FOREIGN_BEACON["paras"]) + (
+        f"<script>navigator.sendBeacon('{foreign}/beacon', 'seen');"
+        f" fetch('{foreign}/track', {{mode: 'no-cors'}});"
+        f" new Image().src = '{foreign}/pixel.gif';</script>"
+        f'<iframe src="{foreign}/frame"></iframe>'))
+    _scripted_block(page, block)
+    server.set_override(FOREIGN_BEACON["path"], to_html(page))
+    server.set_override(block, '<div class="views-row"><p>A brief of the block.</p></div>')
+
+    specs = (FOREIGN_FILL, FOREIGN_BEACON, FOREIGN_NAVIGATION, NAVIGATES_AWAY)
+    link_from_home(server, [(server.url(s["path"]), s["title"]) for s in specs])
+    return [{"path": s["path"], "kind": "article", "title": s["title"],
+             "body": "\n\n".join(s["paras"])} for s in specs[:2]]
