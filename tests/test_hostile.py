@@ -2,6 +2,7 @@
 
 import pytest
 
+from newscrawl import settings as newscrawl_settings
 from tests.replica import broken, jscorner
 from tests.replica.server import start
 from tests.replica.site import EXPECTED_DOCS
@@ -9,8 +10,10 @@ from tests.replica.site import EXPECTED_DOCS
 
 @pytest.fixture(scope="module")
 def broken_replica():
-    with start() as server:
+    with start() as server, start() as other:  # other: the same host on another port
         server.broken_docs = broken.install(server)
+        server.hostile_docs = broken.install_hostile(server, other)
+        server.other = other
         yield server
 
 
@@ -30,19 +33,70 @@ def test_the_crawl_survives_and_finishes(broken_crawl):
 
 def test_good_pages_behind_bad_transport_are_stored(broken_crawl, broken_replica):
     _, db = broken_crawl
-    for expected in broken_replica.broken_docs:
+    docs = broken_replica.broken_docs + broken_replica.hostile_docs
+    for expected in docs:
         doc = db.articles.find_one({"url": broken_replica.url(expected["path"])})
         assert doc is not None, expected["path"]
         assert doc["title"] == expected["title"], expected["path"]
-        assert doc["body"] == expected["body"], expected["path"]
-    assert db.articles.count_documents({}) == len(EXPECTED_DOCS) + len(broken_replica.broken_docs)
+        body = doc["body"].replace("\ufffd", "") if expected.get("stray_byte") else doc["body"]
+        assert body == expected["body"], expected["path"]
+        if "published_at" in expected:
+            assert doc["published_at"].isoformat() == expected["published_at"], expected["path"]
+    assert db.articles.count_documents({}) == len(EXPECTED_DOCS) + len(docs)
 
 
-@pytest.mark.parametrize("path", [p for p, (_, stat) in broken.CASES.items() if stat])
+ALL_CASES = {**broken.CASES, **broken.HOSTILE_CASES}
+
+
+@pytest.mark.parametrize("path", [p for p, (_, stat) in ALL_CASES.items() if stat])
 def test_each_bad_case_leaves_its_stat(broken_crawl, path):
     result, _ = broken_crawl
-    _, stat = broken.CASES[path]
+    _, stat = ALL_CASES[path]
     assert result.stats.get(stat, 0) >= 1, (path, stat)
+
+
+def test_one_stray_byte_does_not_change_the_encoding(broken_crawl, broken_replica):
+    _, db = broken_crawl
+    for path in broken.STRAY_BYTE_PAGES:
+        doc = db.articles.find_one({"url": broken_replica.url(path)})
+        first, second = doc["body"].split("\n\n")
+        assert second == broken.FA_PARAS[1]  # not Windows-1256 mojibake
+        assert first.replace("\ufffd", "") == broken.FA_PARAS[0]
+
+
+def test_a_short_transfer_of_a_complete_page_is_kept_once(broken_crawl, broken_replica):
+    result, _ = broken_crawl
+    assert broken_replica.hits["/en/world/short-of-its-content-length"] == 1  # not retried
+    assert "ResponseDataLossError" not in result.log
+
+
+def test_meta_refreshes(broken_crawl, broken_replica):
+    result, db = broken_crawl
+    assert broken_replica.hits["/en/world/refreshes-to-itself"] == 1
+    assert result.stats["oldsite/meta_refresh/self"] == 1
+    for path in ("/en/world/refreshes-off-site", "/en/world/refreshes-to-another-port"):
+        assert db.articles.find_one({"url": broken_replica.url(path)}) is None
+        assert f"{broken_replica.url(path)} refreshes off the site" in result.log, path
+
+
+def test_another_port_is_another_site(broken_crawl, broken_replica):
+    result, db = broken_crawl
+    other = broken_replica.other
+    assert dict(other.hits) == {}
+    assert db.articles.count_documents({"url": {"$regex": "^" + other.base_url}}) == 0
+    assert "(another port of the same host)" in result.log
+
+
+def test_crawler_traps_are_cut_and_said(broken_crawl, broken_replica):
+    result, _ = broken_crawl
+    hits = broken_replica.hits
+    calendar = sum(n for p, n in hits.items() if p.startswith("/en/calendar/"))
+    assert 1 <= calendar <= newscrawl_settings.TRAP_MAX_BARREN_HOPS  # of 5,000 days
+    flood = sum(n for p, n in hits.items() if p.startswith("/en/everywhere/"))
+    assert flood == newscrawl_settings.TRAP_MAX_LINKS_PER_PAGE  # of 50,000 links
+    assert result.stats["oldsite/traps/links_capped"] == (
+        broken.FLOOD_LINKS - newscrawl_settings.TRAP_MAX_LINKS_PER_PAGE)
+    assert result.log.count("Crawler trap:") == 2
 
 
 def test_retries_only_what_may_recover(broken_crawl, broken_replica):

@@ -3,10 +3,13 @@
 ``install(server)`` adds these to a replica server (through its overrides and
 raw routes, so only that server changes) and links them from ``/en``.
 Returns the documents a crawl must still store; ``CASES`` says what each URL
-exercises and the stat it must leave.
+exercises and the stat it must leave. ``install_hostile(server, other)`` adds
+the second round (issue 14): stray bytes, short transfers, meta refreshes,
+another origin (*other*, a second server on another port), crawler traps.
 """
 
 import itertools
+import re
 
 from .jscorner import derived_page, link_from_home, to_html
 from .server import Reply
@@ -154,3 +157,99 @@ def install(server):
 
     link_from_home(server, [(href, "broken corner") for href in list(CASES) + SAME_PAGE_LINKS])
     return expected
+
+
+# ---------------------------------------------------------------- round two
+FA_TEMPLATE = "/ایران/قیمت-دلار-به-۲۵-هزار-تومان-رسید"  # dated ۳۰ تیر ۱۳۹۹
+FA_PUBLISHED = "2020-07-19T19:30:00+00:00"
+FA_PARAS = ["پاراگراف اول این گزارش درباره اقتصاد ایران و بازار ارز است.",
+            "پاراگراف دوم باید پس از یک بایت نامعتبر همان‌طور که بود بماند."]
+STRAY_BYTE_PAGES = {  # path -> Content-Type
+    "/ایران/صفحه-با-یک-بایت-نامعتبر": "text/html; charset=utf-8",
+    "/ایران/صفحه-بدون-برچسب-با-یک-بایت-نامعتبر": "text/html",
+}
+CALENDAR = "/en/calendar/day-{}"
+CALENDAR_DAYS = 5000
+FLOOD = "/en/links-everywhere"
+FLOOD_LINKS = 50_000
+# path -> (what it exercises, the stat it must leave)
+HOSTILE_CASES = {
+    **{path: ("one invalid byte in a UTF-8 Persian page", None) for path in STRAY_BYTE_PAGES},
+    "/en/world/short-of-its-content-length": (
+        "a complete page shorter than its Content-Length", "oldsite/malformed/truncated"),
+    "/en/world/refreshes-to-itself": ("a meta refresh to the page itself",
+                                      "oldsite/meta_refresh/self"),
+    "/en/world/refreshes-off-site": ("a meta refresh off the site", "oldsite/redirects/offsite"),
+    "/en/world/refreshes-to-another-port": ("a meta refresh to another port",
+                                            "oldsite/redirects/offsite"),
+    "/en/world/redirects-to-another-port": ("a 302 to the same host on another port",
+                                            "oldsite/redirects/offsite"),
+    CALENDAR.format(1): ("a calendar whose every day links to the next",
+                         "oldsite/traps/chains_cut"),
+    FLOOD: (f"a page with {FLOOD_LINKS:,} distinct links", "oldsite/traps/links_capped"),
+}
+
+
+def _persian_article(server, path, paras):
+    page = to_html(derived_page(server, FA_TEMPLATE, {"path": path, "title": FA_TITLE}, MARK))
+    return page.replace(MARK, "".join(f"<p>{p}</p>" for p in paras))
+
+
+def _calendar_day(server, day):
+    html = (f'<html><head><title>Calendar, day {day} | Iran International</title></head>'
+            f'<body class="html not-front page-calendar"><h1>Events on day {day}</h1>'
+            f'<table class="calendar"><tr><td>No events.</td></tr></table>'
+            f'<a href="/en">Home</a> <a href="{CALENDAR.format(day + 1)}">Next day ›</a>'
+            f'</body></html>')
+    return Reply(200, HTML, html.encode())
+
+
+def install_hostile(server, other):
+    """Add the second round to *server* (*other*: a server on another port);
+    return the documents a crawl must store (``raw`` marks a body whose
+    invalid byte may show as U+FFFD)."""
+    expected = []
+    for path, content_type in STRAY_BYTE_PAGES.items():
+        raw = _persian_article(server, path, FA_PARAS).encode()
+        if "charset" not in content_type:
+            raw = raw.replace(b'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
+                              b"")
+        at = raw.index("اقتصاد".encode())
+        raw = raw[:at] + b"\xff" + raw[at:]
+        server.set_route(path, lambda q, r=raw, c=content_type: Reply(200, (("Content-Type", c),), r))
+        expected.append({"path": path, "title": FA_TITLE.replace("ي", "ی"),
+                         "body": "\n\n".join(FA_PARAS), "published_at": FA_PUBLISHED,
+                         "stray_byte": True})
+
+    short = "/en/world/short-of-its-content-length"
+    body = _article(server, short, "A page shorter than it said",
+                    "<p>Every byte of the HTML arrived.</p>").encode()
+    server.set_route(short, lambda q: Reply(200, (*HTML, ("Content-Length", str(len(body) + 900))),
+                                            body))
+    expected.append({"path": short, "title": "A page shorter than it said",
+                     "body": "Every byte of the HTML arrived."})
+
+    def refreshing(path, title, target, delay=60):
+        page = _article(server, path, title, "<p>This page refreshes.</p>")
+        tag = f'<meta http-equiv="refresh" content="{delay}; url={target}">'
+        server.set_override(path, re.sub(r"(<head[^>]*>)", r"\1" + tag, page, count=1))
+
+    refreshing("/en/world/refreshes-to-itself", "A page that refreshes itself",
+               server.url("/en/world/refreshes-to-itself"))
+    expected.append({"path": "/en/world/refreshes-to-itself",
+                     "title": "A page that refreshes itself", "body": "This page refreshes."})
+    refreshing("/en/world/refreshes-off-site", "A page that refreshes off the site",
+               "https://example.org/refreshed", delay=0)
+    refreshing("/en/world/refreshes-to-another-port", "A page that refreshes to another port",
+               other.url(TEMPLATE), delay=1)
+    server.set_route("/en/world/redirects-to-another-port", redirect(other.url(TEMPLATE), 302))
+
+    for day in range(1, CALENDAR_DAYS + 1):
+        server.set_route(CALENDAR.format(day), lambda q, d=day: _calendar_day(server, d))
+    links = "".join(f'<li><a href="/en/everywhere/{n}">{n}</a></li>' for n in range(FLOOD_LINKS))
+    flood = f"<html><body><h1>Everything</h1><ul>{links}</ul></body></html>".encode()
+    server.set_route(FLOOD, lambda q: Reply(200, HTML, flood))
+
+    link_from_home(server, [(href, "hostile corner") for href in HOSTILE_CASES])
+    return expected
+
