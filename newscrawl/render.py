@@ -9,10 +9,15 @@ Modes (setting ``RENDER``, spider argument ``render``):
 * ``always``: every page through the browser.
 """
 
+from __future__ import annotations
+
 import os
 import shutil
 
+from scrapy.http import Request, Response
 from scrapy_playwright.page import PageMethod
+
+from newscrawl.extract import xpaths
 
 MODES = ("never", "auto", "always")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
@@ -31,15 +36,6 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
                  "--no-default-browser-check", "--disable-default-apps",
                  "--disable-client-side-phishing-detection"]
 
-# Blocks that Drupal fills with AJAX: a View without rows or an empty-text,
-# or an element themes use as a "loading" placeholder.
-PLACEHOLDER_XPATH = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' view ')"
-    " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
-    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])]"
-    " | //*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
-)
 # What a rendered page waits for before it is handed back: the content, not a sleep.
 CONTENT_SELECTOR = ("[class*='field-name-body'] p, [class*='field--name-body'] p, "
                     "article p, .views-row")
@@ -63,13 +59,46 @@ def abort_request(request):
     return request.resource_type in ABORTED_RESOURCES
 
 
-def needs_render(response, empty_body):
+def needs_render(response, empty_body: bool) -> str | None:
     """Why a plainly fetched page must go through the browser, or None."""
     if empty_body:
         return "empty_body"
-    if response.xpath(PLACEHOLDER_XPATH):
+    if xpaths.PLACEHOLDER(response.selector.root):
         return "placeholder"
     return None
+
+
+def render_step(response: Response, mode: str, empty_body: bool, key: str,
+                rendered: set[str], stats) -> Request | None:
+    """The render bookkeeping of one parsed page.
+
+    A page that came from the browser is counted (``render/pages``, and
+    ``render/recovered`` when the browser gave what the plain fetch lacked).
+    In ``auto`` mode, a plainly fetched page that needs the browser is sent
+    there once per *key* (its canonical URL; *rendered* holds the keys sent
+    so far): the request to yield is returned, else None."""
+    reason = response.meta.get("render_reason")
+    if reason:
+        stats.inc_value("render/pages")
+        if reason != "always" and not needs_render(response, empty_body):
+            stats.inc_value("render/recovered")
+        return None
+    if mode != "auto":
+        return None
+    reason = needs_render(response, empty_body)
+    if not reason or key in rendered:
+        return None
+    rendered.add(key)
+    stats.inc_value(f"render/needed/{reason}")
+    meta = {"via_more": response.meta.get("via_more", False), **render_meta(reason)}
+    assert response.request is not None  # a response of the crawl
+    return response.request.replace(meta=meta, dont_filter=True)
+
+
+def is_rerender(response: Response) -> bool:
+    """Whether the page is the browser's second look at a page fetched plainly
+    (so not a duplicate of it)."""
+    return response.meta.get("render_reason") not in (None, "always")
 
 
 def render_meta(reason):

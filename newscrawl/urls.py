@@ -1,5 +1,7 @@
 """URL rules: what to follow, and one canonical form per page."""
 
+from __future__ import annotations
+
 import posixpath
 import re
 from functools import lru_cache
@@ -9,13 +11,13 @@ from w3lib.url import canonicalize_url
 
 # Query parameters that never change what a page shows.
 TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$", re.I
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$", re.IGNORECASE
 )
 # Paths that are never articles or listings (Drupal 7 and static files).
 SKIP_PATH = re.compile(
     r"^/(?:en/)?(?:user|admin|search|node/add|filter/tips|comment|print|rss\.xml|feed)(?:/|$)"
     r"|^/(?:en/)?sites/|^/misc/|^/modules/|^/themes/|^/profiles/",
-    re.I,
+    re.IGNORECASE,
 )
 SKIP_EXTENSIONS = {
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
@@ -25,11 +27,16 @@ SKIP_EXTENSIONS = {
 }
 
 
+# The site's editions, and the home page of each.
+LANGUAGES = ("en", "fa", "ar")
+HOME_PATHS = {"en": "/en", "fa": "/", "ar": "/ar"}
 # Editions with a path prefix; everything else is the Persian edition at the root.
 EDITION_PREFIXES = (("en", "/en"), ("ar", "/ar"))
+# hrefs that are no page: in-page anchors and other schemes.
+NOT_PAGES = ("#", "mailto:", "javascript:", "tel:", "data:")
 
 
-def language_of(url):
+def language_of(url: str) -> str:
     """``en`` under ``/en``, ``ar`` under ``/ar``, ``fa`` for everything else."""
     path = urlsplit(url).path
     for language, prefix in EDITION_PREFIXES:
@@ -39,7 +46,7 @@ def language_of(url):
 
 
 @lru_cache(maxsize=65536)  # the same links stand on every page
-def clean_url(url):
+def clean_url(url: str) -> str:
     """The URL to request: no fragment, no tracking parameters, percent-encoding
     and query order normalized. Zero-width characters stay: some Drupal paths
     really contain them, and the page is only found with them."""
@@ -52,7 +59,7 @@ def clean_url(url):
 
 
 @lru_cache(maxsize=65536)  # the same links stand on every page
-def article_key(url):
+def article_key(url: str) -> str:
     """The canonical URL an article is stored under: ``clean_url`` without
     any query (``?page=N`` on an article only pages its sidebar block) and
     without a trailing slash."""
@@ -62,7 +69,7 @@ def article_key(url):
 
 
 @lru_cache(maxsize=65536)  # the same links stand on every page
-def should_follow(url, host, languages):
+def should_follow(url: str, host: str, languages: tuple[str, ...]) -> bool:
     """Whether a link is a page of this crawl: same host, a wanted language,
     not a static file or a Drupal system path."""
     parts = urlsplit(url)
@@ -74,3 +81,15 @@ def should_follow(url, host, languages):
     if posixpath.splitext(path)[1].lower() in SKIP_EXTENSIONS:
         return False
     return language_of(url) in languages
+
+
+def is_page_href(href: str) -> bool:
+    """Whether an ``href`` may lead to a page (not empty, an anchor, mail…)."""
+    return bool(href) and not href.startswith(NOT_PAGES)
+
+
+def is_pager(url: str, page_url: str) -> bool:
+    """Whether *url* is a ``?page=N`` of the page at *page_url* (a pager of a
+    block on that page, or of the listing itself)."""
+    parts, here = urlsplit(url), urlsplit(page_url)
+    return parts.path == here.path and "page" in dict(parse_qsl(parts.query))

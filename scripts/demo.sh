@@ -8,7 +8,11 @@ port=${REPLICA_PORT:-8000}
 .venv/bin/python -m tests.replica.server --port "$port" &
 replica=$!
 trap 'kill $replica 2>/dev/null' EXIT
-sleep 1
+for _ in $(seq 1 100); do  # wait for the replica's port, 10 s at most
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  kill -0 "$replica" 2>/dev/null || { echo "demo: the replica server did not start" >&2; exit 1; }
+  sleep 0.1
+done
 
 export MONGO_DATABASE=${MONGO_DATABASE:-oldsite_demo}
 export NEWSCRAWL_STATS_FILE=${NEWSCRAWL_STATS_FILE:-data/demo-stats.json}

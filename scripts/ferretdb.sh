@@ -25,6 +25,8 @@ build() {
     exit 1
   }
   local work; work=$(mktemp -d)
+  # A failed build leaves nothing behind (the module cache stays, for the next try).
+  trap 'rm -rf "$work"' EXIT
   echo "ferretdb: building FerretDB $VERSION (once; cached at $BIN)" >&2
   (
     cd "$work"
@@ -36,7 +38,6 @@ build() {
   )
   mkdir -p "$(dirname "$BIN")"
   mv "$work/ferretdb" "$BIN"
-  rm -rf "$work"
   echo "$BIN"
 }
 
@@ -71,9 +72,19 @@ start() {
 }
 
 stop() {
-  local pidfile=$1/ferretdb.pid
+  local pidfile=$1/ferretdb.pid pid
   [ -f "$pidfile" ] || return 0
-  kill "$(cat "$pidfile")" 2>/dev/null || true
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  # Wait until it has exited (its SQLite files are closed), 10 s at most.
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "ferretdb: pid $pid did not stop in 10 s; killing it" >&2
+    kill -9 "$pid" 2>/dev/null || true
+  fi
   rm -f "$pidfile"
 }
 

@@ -3,8 +3,18 @@
 # requirements, Debian's Chromium for scrapy-playwright, and (when MONGO_URI
 # is not set) a cached FerretDB binary. Safe to run again: each step is
 # skipped when already done.
+#
+#   scripts/setup.sh crawl   what a crawl needs: requirements.txt only
+#   scripts/setup.sh [dev]   also the tests' and tools' requirements (requirements-dev.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+MODE=${1:-dev}
+case "$MODE" in
+  crawl) requirements=requirements.txt ;;
+  dev) requirements=requirements-dev.txt ;;
+  *) echo "usage: $0 [crawl|dev]" >&2; exit 2 ;;
+esac
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
@@ -13,11 +23,15 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV" >&2
   "$PYTHON" -m venv "$VENV"
 fi
-stamp="$VENV/.requirements.sha"
-want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+stamp="$VENV/.requirements-$MODE.sha"
+if [ "$MODE" = crawl ]; then
+  want=$(sha256sum <requirements.txt | cut -d' ' -f1)
+else
+  want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing Python requirements" >&2
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements-dev.txt
+  echo "setup: installing Python requirements ($requirements)" >&2
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
   echo "$want" >"$stamp"
 fi
 

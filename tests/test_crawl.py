@@ -10,7 +10,6 @@ BANNER_MARKERS = ("old site of Iran International", "no longer updated",
                   "سایت قدیمی ایران اینترنشنال")
 
 
-
 @pytest.fixture(scope="module")
 def crawled(replica, module_db, crawl):
     """One crawl of the replica, shared by the tests of this module."""
@@ -41,10 +40,12 @@ def test_stored_fields(crawled, replica, expected):
     assert all(u.startswith(replica.base_url + "/sites/") for u in doc["image_urls"])
     assert len(doc["content_hash"]) == 64
     assert doc["first_seen_at"] == doc["last_seen_at"]
+    assert (doc["source"], doc["capture_timestamp"]) == ("live", None)
 
 
 def test_nothing_but_articles_and_briefs(crawled, replica):
-    _, db = crawled
+    result, db = crawled
+    assert not any(k.startswith("wayback/") for k in result.stats)
     for path in NOT_STORED_PATHS:
         assert db.articles.count_documents({"url": replica.url(path)}) == 0, path
     for doc in db.articles.find():
@@ -56,24 +57,6 @@ def test_nothing_but_articles_and_briefs(crawled, replica):
             assert marker not in text, (doc["url"], marker)
         assert not doc["body"].rstrip().endswith(("More", "بیشتر"))
         assert "\n\n\n" not in doc["body"] and "&nbsp;" not in doc["body"]
-
-
-def test_recrawl_changes_nothing_but_last_seen(replica, mongo_db, crawl):
-    db = mongo_db
-    first = crawl(replica.base_url, db.name)
-    assert first.returncode == 0, first
-    before = {d["url"]: d for d in db.articles.find()}
-    second = crawl(replica.base_url, db.name)
-    assert second.returncode == 0, second
-    after = {d["url"]: d for d in db.articles.find()}
-    assert after.keys() == before.keys()
-    assert second.stats["mongo/unchanged"] == len(before)
-    assert "mongo/inserted" not in second.stats and "mongo/updated" not in second.stats
-    for url, doc in after.items():
-        assert doc["_id"] == before[url]["_id"]
-        assert doc["first_seen_at"] == before[url]["first_seen_at"]
-        assert doc["last_seen_at"] > before[url]["last_seen_at"]
-        assert doc["content_hash"] == before[url]["content_hash"]
 
 
 def test_polite_and_on_site(crawled, replica):
@@ -100,3 +83,20 @@ def test_dates_precision_and_search_keys(crawled, replica):
     # Search keys fold digits and letter variants; the stored text stays faithful.
     doc = db.articles.find_one({"search_text": {"$regex": "مرگ 229 بیمار"}})
     assert doc is not None and "مرگ ۲۲۹ بیمار" in doc["body"]
+
+
+def test_recrawl_changes_nothing_but_last_seen(crawled, replica, crawl):
+    """Last in the module: the second crawl of the module's database."""
+    _, db = crawled
+    before = {d["url"]: d for d in db.articles.find()}
+    second = crawl(replica.base_url, db.name)
+    assert second.returncode == 0, second
+    after = {d["url"]: d for d in db.articles.find()}
+    assert after.keys() == before.keys()
+    assert second.stats["mongo/unchanged"] == len(before)
+    assert "mongo/inserted" not in second.stats and "mongo/updated" not in second.stats
+    for url, doc in after.items():
+        assert doc["_id"] == before[url]["_id"]
+        assert doc["first_seen_at"] == before[url]["first_seen_at"]
+        assert doc["last_seen_at"] > before[url]["last_seen_at"]
+        assert doc["content_hash"] == before[url]["content_hash"]

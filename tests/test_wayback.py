@@ -229,14 +229,6 @@ def test_an_incomplete_capture_list_is_said_and_fails_the_crawl(mongo_db, crawl)
     assert mongo_db.articles.count_documents({}) == len(on_old_host) > 0
 
 
-def test_live_documents_say_so(replica, mongo_db, crawl):
-    result = crawl(replica.base_url, mongo_db.name, "-a", "languages=en", "-a", "render=never")
-    assert result.returncode == 0, result
-    docs = list(mongo_db.articles.find())
-    assert docs and all((d["source"], d["capture_timestamp"]) == ("live", None) for d in docs)
-    assert not any(k.startswith("wayback/") for k in result.stats)
-
-
 # ---------------------------------------------------------------- pieces
 def test_cdx_answers_and_resume_keys():
     assert wayback.parse_cdx("") == ([], None)

@@ -22,8 +22,10 @@ class CleanTextPipeline:
         adapter["section"] = norm(adapter.get("section")) or None
         for name in ("tags", "authors"):
             adapter[name] = list(dict.fromkeys(filter(None, map(norm, adapter.get(name) or []))))
+        adapter["image_urls"] = list(dict.fromkeys(adapter.get("image_urls") or []))
         captions = [norm(c) for c in adapter.get("captions") or []]
-        paragraphs = (adapter.get("body") or "").split("\n\n")
+        body = adapter.get("body") or []
+        paragraphs = body.split("\n\n") if isinstance(body, str) else list(body)
         if adapter["kind"] == "brief" and paragraphs:
             paragraphs[-1] = strip_trailing_more(paragraphs[-1])
         adapter["body"] = normalize_body(paragraphs, language, captions=captions)

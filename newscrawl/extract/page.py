@@ -1,0 +1,115 @@
+"""What a page is: its kind and the URL it is stored under.
+
+Pure functions of a response (and, for briefs, of how it was reached); the
+spider only decides what to request. Expressions are in ``xpaths``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapy.http import HtmlResponse
+
+from newscrawl.extract import xpaths
+from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types
+from newscrawl.urls import article_key
+
+KINDS = ("article", "brief", "listing", "other")
+# Drupal node types (``node-type-<type>`` on <body>), by the kind they make.
+ARTICLE_NODE_TYPES = ("article", "news", "story", "news-article")
+BRIEF_NODE_TYPES = ("brief", "iran-in-brief", "short-news", "news-brief")
+_NODE_TYPE = re.compile(r"\bnode-type-([\w-]+)")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's classification: its ``kind`` and, for a Drupal node, its
+    node type (``None`` elsewhere)."""
+
+    kind: str
+    node_type: str | None = None
+
+    @property
+    def is_document(self) -> bool:
+        """Whether the page is stored (an article or a brief)."""
+        return self.kind in ("article", "brief")
+
+
+def node_types(response: HtmlResponse) -> tuple[str, ...]:
+    """The Drupal node types named on ``<body>``, in order."""
+    return tuple(_NODE_TYPE.findall(xpaths.BODY_CLASS(response.selector.root)))
+
+
+def classify(response: HtmlResponse, via_more: bool = False) -> Page:
+    """The page's kind: ``article``, ``brief``, ``listing`` or ``other``.
+
+    Markers, strongest first: the Drupal node type on ``<body>``, the
+    ``og:type``/JSON-LD type, then the shape of the page (a main node with
+    text, or a list of teasers). A page reached through a "More" link of the
+    "Iran in Brief" block (*via_more*) is a brief.
+    """
+    root = response.selector.root
+    types = node_types(response)
+    node_type = types[0] if types else None
+    document = "brief" if via_more else "article"
+    if set(types) & set(BRIEF_NODE_TYPES):
+        return Page("brief", next(t for t in types if t in BRIEF_NODE_TYPES))
+    if set(types) & set(ARTICLE_NODE_TYPES):
+        return Page(document, next(t for t in types if t in ARTICLE_NODE_TYPES))
+    if types:
+        return Page("other", node_type)  # a Drupal page, webform, video…
+    og_type = xpaths.OG_TYPE(root).strip().lower()
+    if og_type == "article" or jsonld_types(response) & ARTICLE_TYPES:
+        return Page(document)
+    teasers = len(xpaths.TEASERS(root))
+    if teasers >= 2 and main_node(response) is None:
+        return Page("listing")
+    if og_type:
+        return Page("other")
+    if looks_like_article(response):
+        return Page(document)
+    return Page("listing" if teasers >= 2 else "other")
+
+
+def page_kind(response: HtmlResponse, via_more: bool = False) -> str:
+    """``classify(...).kind``."""
+    return classify(response, via_more).kind
+
+
+def main_node(response: HtmlResponse):
+    """The page's own node (an lxml element), or None."""
+    root = response.selector.root
+    for expression in xpaths.MAIN_NODE:
+        found = expression(root)
+        if found:
+            return found[0]
+    return None
+
+
+def looks_like_article(response: HtmlResponse) -> bool:
+    """A page of unknown markup with one headline and some prose."""
+    root = response.selector.root
+    return xpaths.HEADLINES(root) == 1 and xpaths.PROSE(root) >= 2
+
+
+def canonical_url(response: HtmlResponse, host: str,
+                  aliases: Collection[str] | None = None) -> str:
+    """The page's ``rel=canonical`` when it points to this site, else its URL,
+    in ``article_key`` form.
+
+    With *aliases* (every host name the site had, for archived pages), a
+    canonical URL on any of them counts, moved onto the page URL's scheme
+    and host."""
+    canonical = xpaths.CANONICAL(response.selector.root).strip()
+    if canonical:
+        canonical = response.urljoin(canonical)
+        parts = urlsplit(canonical)
+        if aliases is None and parts.hostname == host:
+            return article_key(canonical)
+        if aliases is not None and parts.hostname in aliases:
+            here = urlsplit(response.url)
+            return article_key(urlunsplit((here.scheme, here.netloc, parts.path, parts.query, "")))
+    return article_key(response.url)

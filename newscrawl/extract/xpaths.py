@@ -1,0 +1,62 @@
+"""The fixed expressions run on every page, compiled once (rules as data).
+
+Each is an ``lxml.etree.XPath`` to call on ``response.selector.root``;
+ordered lists are tried first to last. Class tests go through ``has_class``,
+which matches a whole class name the way CSS ``.name`` does.
+"""
+
+from lxml import etree
+
+
+def has_class(name: str) -> str:
+    """An XPath predicate: the context node has the class *name*."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# ---------------------------------------------------------------- head
+BODY_CLASS = etree.XPath("string(//body/@class)")
+OG_TYPE = etree.XPath("string((//meta[@property='og:type' or @name='og:type']/@content)[1])")
+CANONICAL = etree.XPath("string((//link[@rel='canonical']/@href)[1])")
+
+# ---------------------------------------------------------------- the page's own node
+# A full view, or any node that is not a teaser in a View.
+MAIN_NODE = (
+    etree.XPath(f"//*[{has_class('node')} and contains(@class, 'view-mode-full')]"),
+    etree.XPath(f"//*[{has_class('node')} and starts-with(@id, 'node-')"
+                f" and not(ancestor::*[{has_class('view')}])]"),
+    etree.XPath(f"//*[{has_class('node')} and not(ancestor::*[{has_class('view')}])"
+                " and not(contains(@class, 'teaser'))]"),
+)
+
+# ---------------------------------------------------------------- page shape
+# Teasers of a listing: View rows and teaser view modes.
+TEASERS = etree.XPath(
+    f"//*[{has_class('views-row')} or {has_class('node-teaser')}"
+    " or (contains(@class, 'view-mode-') and contains(@class, 'teaser'))]"
+)
+HEADLINES = etree.XPath("count(//h1)")
+PROSE = etree.XPath("count(//p[string-length(normalize-space()) > 80])")
+
+# ---------------------------------------------------------------- links
+LINKS = etree.XPath("//a[@href]")
+# The "Iran in Brief" block (a View; its block wrapper carries the id).
+BRIEF_BLOCK = etree.XPath(
+    f"//*[{has_class('view-iran-in-brief')} or contains(@id, 'iran-in-brief')]"
+)
+
+# ---------------------------------------------------------------- placeholders
+# Blocks that Drupal fills with AJAX: a View without rows or an empty-text,
+# or an element themes use as a "loading" placeholder.
+PLACEHOLDER_EXPRESSION = (
+    f"//*[{has_class('view')}"
+    " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
+    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])]"
+    " | //*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
+    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+)
+PLACEHOLDER = etree.XPath(PLACEHOLDER_EXPRESSION)
+# The same, relative to a subtree (furniture removed from an article body).
+PLACEHOLDER_BELOW = etree.XPath(
+    ".//*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
+    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+)

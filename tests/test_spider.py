@@ -1,0 +1,262 @@
+"""The spider's decisions, in-process: what a page is, what URL it is stored
+under, which links are requested, when a page goes to the browser, and the
+sources' configuration. Real Scrapy requests and responses, no server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.settings import Settings
+from scrapy.utils.test import get_reactor_settings
+
+import newscrawl.settings as project
+from newscrawl import wayback
+from newscrawl.extract.page import canonical_url, classify
+from newscrawl.items import ArticleItem
+from newscrawl.sources import source_class
+from newscrawl.sources.live import links_digest, page_links
+from newscrawl.spiders.oldsite import OldsiteSpider
+
+BASE = "http://old.example"
+PROJECT = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+LONG = "A sentence long enough to count as the prose of an article on a page of the site. " * 2
+
+
+def make_spider(settings=None, **arguments):
+    """A spider as ``scrapy crawl`` makes it: project settings, then the
+    crawler's own (stats) once the spider exists."""
+    crawler = Crawler(OldsiteSpider, {**PROJECT, **get_reactor_settings(),
+                                      "TELNETCONSOLE_ENABLED": False, **(settings or {})})
+    spider = OldsiteSpider.from_crawler(crawler, **{"base_url": BASE, **arguments})
+    crawler.spider = spider
+    crawler._apply_settings()
+    return spider
+
+
+def page(path, body, meta=None, url=None):
+    """An HtmlResponse for *path* on the site, as a crawl receives it."""
+    url = url or BASE + path
+    html = f"<html><head>{body[0]}</head><body class='{body[1]}'>{body[2]}</body></html>"
+    return HtmlResponse(url, body=html.encode(), encoding="utf-8",
+                        request=Request(url, meta=meta or {}))
+
+
+def drupal(kind, text=f"<p>{LONG}</p>", extra="", path="/en/world/x"):
+    """A Drupal node page of node type *kind*."""
+    head = f"<link rel='canonical' href='{BASE}{path}'><meta property='og:type' content='article'>"
+    node = (f"<h1 class='page-header'>T</h1><div id='node-1' class='node node-{kind} view-mode-full'>"
+            f"<div class='field field-name-body'>{text}</div></div>{extra}")
+    return head, f"html not-front page-node node-type-{kind}", node
+
+
+def teasers(n=3):
+    return "".join(f"<div class='views-row'><h1><a href='/en/world/a{i}'>A{i}</a></h1></div>"
+                   for i in range(n))
+
+
+# ---------------------------------------------------------------- what a page is
+@pytest.mark.parametrize("body, via_more, expected", [
+    (drupal("article"), False, ("article", "article")),
+    (drupal("article"), True, ("brief", "article")),
+    (drupal("brief"), False, ("brief", "brief")),
+    (drupal("page"), False, ("other", "page")),
+    (("<meta property='og:type' content='article'>", "story", "<h1>T</h1>"), False, ("article", None)),
+    (("<script type='application/ld+json'>{\"@type\": \"NewsArticle\"}</script>", "", ""), False,
+     ("article", None)),
+    (("<meta property='og:type' content='website'>", "front", teasers()), False, ("listing", None)),
+    (("<meta property='og:type' content='website'>", "", "<h1>T</h1>"), False, ("other", None)),
+    (("", "", f"<h1>T</h1><article><p>{LONG}</p><p>{LONG}</p></article>"), False, ("article", None)),
+    (("", "", f"<h1>T</h1><p>{LONG}</p>"), False, ("other", None)),
+    (("", "", teasers(2)), False, ("listing", None)),
+], ids=["drupal-article", "article-via-more", "brief-node", "drupal-page", "og-article",
+        "json-ld", "listing", "og-website", "bare-article", "too-little-prose", "teasers"])
+def test_page_kinds(body, via_more, expected):
+    found = classify(page("/en/world/x", body), via_more)
+    assert (found.kind, found.node_type) == expected
+
+
+def test_canonical_urls():
+    head = "<link rel='canonical' href='{}'>"
+    at = lambda href, url=BASE + "/en/world/x?page=1": page("", (head.format(href), "", ""), url=url)
+    # The canonical link names the page, without query, fragment or trailing slash.
+    assert canonical_url(at("/en/world/y/"), "old.example") == BASE + "/en/world/y"
+    assert canonical_url(at("http://other.example/z"), "old.example") == BASE + "/en/world/x"
+    assert canonical_url(page("/en/world/x/", ("", "", "")), "old.example") == BASE + "/en/world/x"
+    # Archived pages: any name the site had counts, moved onto the page's host.
+    hosts = wayback.site_hosts({"iranintl.com": ""}, "old.example")
+    assert canonical_url(at("https://www.iranintl.com/en/a"), "old.example", hosts) == BASE + "/en/a"
+    # Percent-encoding: one spelling, whatever the link's.
+    assert canonical_url(at("/%d8%a7%db%8c%d8%b1%d8%a7%d9%86"), "old.example") == \
+        BASE + "/%D8%A7%DB%8C%D8%B1%D8%A7%D9%86"
+
+
+# ---------------------------------------------------------------- links
+def test_each_url_once_per_page_and_a_more_link_keeps_its_flag():
+    brief = "/en/brief/b"
+    body = (f"<a href='{brief}'>Tehran to lock waste containers</a>"
+            f"<a href='{BASE}{brief}?utm_source=x'>again</a>"
+            f"<a href='{brief}#top'><img src='x.jpg'></a>"
+            f"<a href='{BASE}{brief}'> More </a>"
+            "<a href='/en/world/x?page=1'>next</a><a href='mailto:a@b'>mail</a>"
+            "<a href='/en/user/login'>log in</a><a href='http://elsewhere.example/'>x</a>"
+            "<a href='/sites/default/files/a.pdf'>pdf</a><a href='/ar/x'>عربي</a>")
+    response = page("/en/world/x", ("", "", body))
+    links = page_links(response, "old.example", ("en", "fa"))
+    assert [(link.url, link.via_more, link.pager) for link in links] == [
+        (BASE + brief, True, False), (BASE + "/en/world/x?page=1", False, True)]
+    spider = make_spider(render="never", languages="en,fa")
+    requests = list(spider.source.links(response, classify(response)))
+    assert [r.url for r in requests] == [BASE + brief, BASE + "/en/world/x?page=1"]
+    assert requests[0].meta["via_more"] is True
+    # A URL is requested once per crawl, however many pages link to it.
+    assert list(spider.source.links(response, classify(response))) == []
+
+
+def test_a_listing_that_repeats_the_page_before_it_ends_its_pagination():
+    spider = make_spider(render="never")
+    listing = ("", "", teasers() + "<a href='/en/world?page=3'>next</a>")
+    first = page("/en/world?page=2", listing)
+    digest = links_digest(page_links(first, "old.example", spider.languages))
+    requests = list(spider.source.links(first, classify(first)))
+    assert BASE + "/en/world?page=3" in [r.url for r in requests]
+    # The next page shows the same teasers: its pager is not followed.
+    again = page("/en/world?page=3", ("", "", teasers() + "<a href='/en/world?page=4'>next</a>"),
+                 meta={"listing_digest": digest})
+    assert [r.url for r in spider.source.links(again, classify(again))] == []
+    assert spider.crawler.stats.get_value("oldsite/pagination/stopped") == 1
+
+
+def test_skip_known_skips_stored_articles_only():
+    spider = make_spider(render="never")
+    spider.known = frozenset({BASE + "/en/world/a0"})
+    response = page("/en/world", ("", "", teasers()))
+    urls = [r.url for r in spider.source.links(response, classify(response))]
+    assert urls == [BASE + "/en/world/a1", BASE + "/en/world/a2"]
+    assert spider.crawler.stats.get_value("oldsite/skipped_known") == 1
+
+
+# ---------------------------------------------------------------- a page's outcome
+def parsed(spider, response):
+    out = list(spider.parse(response))
+    return [o for o in out if isinstance(o, ArticleItem)], [o for o in out if isinstance(o, Request)]
+
+
+def test_an_article_is_one_item_with_its_paragraphs_and_its_links_followed():
+    spider = make_spider(render="never")
+    text = f"<p>{LONG}</p><p>Second.</p>"
+    response = page("/en/world/x", drupal("article", text, "<a href='/en/world/y'>y</a>"))
+    items, requests = parsed(spider, response)
+    assert len(items) == 1
+    item = items[0]
+    assert (item["url"], item["kind"], item["language"], item["source"]) == (
+        BASE + "/en/world/x", "article", "en", "live")
+    assert item["body"] == [LONG.strip(), "Second."] and item["capture_timestamp"] is None
+    assert [r.url for r in requests] == [BASE + "/en/world/y"]
+    # The same article again (another spelling of its URL): no item, counted.
+    items, _ = parsed(spider, page("/en/world/x", drupal("article"), url=BASE + "/en/world/x?page=1"))
+    assert items == [] and spider.crawler.stats.get_value("oldsite/duplicate_pages") == 1
+
+
+def test_auto_sends_a_page_to_the_browser_once_and_a_rerender_is_no_duplicate():
+    spider = make_spider(render="auto")
+    placeholder = "<div class='view view-iran-in-brief'></div>"
+    response = page("/en/world/x", drupal("article", extra=placeholder))
+    items, requests = parsed(spider, response)
+    assert len(items) == 1  # the body is there: stored from the plain fetch
+    again = [r for r in requests if r.meta.get("playwright")]
+    assert len(again) == 1 and again[0].meta["render_reason"] == "placeholder"
+    assert again[0].dont_filter
+    stats = spider.crawler.stats
+    assert stats.get_value("render/needed/placeholder") == 1
+    rendered = page("/en/world/x", drupal("article"), meta=again[0].meta)
+    items, requests = parsed(spider, rendered)
+    assert items == [] and not any(r.meta.get("playwright") for r in requests)
+    assert stats.get_value("render/recovered") == 1
+    assert stats.get_value("oldsite/duplicate_pages") is None
+
+
+def test_an_empty_body_waits_for_the_browser():
+    spider = make_spider(render="auto")
+    response = page("/en/world/x", drupal("article", text=""))
+    items, requests = parsed(spider, response)
+    assert items == [] and len(requests) == 1
+    assert requests[0].meta["render_reason"] == "empty_body"
+
+
+def test_pages_that_are_no_html_are_counted_and_skipped():
+    spider = make_spider(render="never")
+    response = TextResponse(BASE + "/x.json", body=b"{}", request=Request(BASE + "/x.json"))
+    assert list(spider.parse(response)) == []
+    empty = HtmlResponse(BASE + "/en", body=b" ", request=Request(BASE + "/en"))
+    assert list(spider.parse(empty)) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("oldsite/pages/not_html") == 1
+    assert stats.get_value("oldsite/malformed/empty") == 1
+
+
+# ---------------------------------------------------------------- sources and arguments
+def test_live_starts_at_the_home_page_of_each_edition():
+    spider = make_spider(render="never", languages="fa,ar")
+
+    async def start():
+        return [r.url async for r in spider.source.start()]
+
+    urls = asyncio.run(start())
+    assert urls == [BASE + "/", BASE + "/ar"]
+
+
+def test_arguments_are_recorded_as_given():
+    spider = make_spider(source="wayback", languages="en", **{"from": "2020", "to": "2021"})
+    assert spider.arguments == {"base_url": BASE, "languages": "en", "source": "wayback",
+                                "from": "2020", "to": "2021"}
+    assert str(spider.source) == "wayback" and spider.render == "never"
+    assert not hasattr(spider, "to")  # a source's arguments are its own
+
+
+def test_unknown_sources_are_refused():
+    with pytest.raises(ValueError, match="source must be one of live, wayback"):
+        source_class("archive")
+
+
+def test_wayback_configuration_read_once_from_the_settings():
+    config = wayback.WaybackConfig.from_settings(Settings(PROJECT))
+    assert config.cdx_url == project.WAYBACK_CDX_URL
+    assert dict(config.hosts) == project.WAYBACK_HOSTS
+    assert config.download_slots()[wayback.CDX_SLOT] == {
+        "concurrency": 1, "delay": 60.0 / project.WAYBACK_CDX_RATE, "jitter": 0}
+    for name, value, message in [("WAYBACK_CDX_URL", "ftp://x", "http"),
+                                 ("WAYBACK_HOSTS", {}, "WAYBACK_HOSTS"),
+                                 ("WAYBACK_CDX_RATE", 0, "above 0"),
+                                 ("WAYBACK_HOSTS", {"a.example": "2021-01"}, "1 to 14 digits")]:
+        with pytest.raises(ValueError, match=message):
+            wayback.WaybackConfig.from_settings(Settings({**PROJECT, name: value}))
+
+
+def test_wayback_source_lists_captures_then_replays_them_as_old_site_pages():
+    spider = make_spider(source="wayback", languages="en",
+                         settings={"WAYBACK_CDX_URL": "http://archive.example/cdx",
+                                   "WAYBACK_REPLAY_URL": "http://archive.example/web"})
+    assert spider.allowed_domains == ["old.example", "archive.example"]
+    source = spider.source
+    assert [q[0] for q in source.queries] == ["old.iranintl.com/en/", "iranintl.com/en/"]
+    source.captures = wayback.Captures({})
+    source.queries = source.queries[:1]
+    (listing,) = source.listing(0)
+    assert listing.callback == spider.parse_source and listing.meta["source_callback"] == \
+        "parse_listing"
+    answer = ('[["timestamp","original","statuscode","mimetype"],'
+              '["20200101000000","http://old.iranintl.com/en/world/x","200","text/html"],'
+              '["20210101000000","https://old.iranintl.com/en/world/x/","200","text/html"],'
+              '["20210101000000","http://twitter.com/x","200","text/html"]]')
+    cdx = TextResponse(listing.url, body=answer.encode(), request=listing)
+    (replay,) = list(spider.parse_source(cdx))
+    assert replay.url == "http://archive.example/web/20210101000000id_/" \
+        "https://old.iranintl.com/en/world/x/"
+    captured = page("", drupal("article", path="/en/world/x"), meta=replay.meta, url=replay.url)
+    items, requests = parsed(spider, captured)
+    assert requests == []  # archived pages come from the capture list
+    assert (items[0]["url"], items[0]["source"], items[0]["capture_timestamp"]) == (
+        BASE + "/en/world/x", "wayback", "20210101000000")
