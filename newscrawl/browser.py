@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from scrapy import signals
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from newscrawl.middlewares import origin
+from newscrawl.urls import origin
 
 logger = logging.getLogger(__name__)
 

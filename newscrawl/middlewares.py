@@ -14,27 +14,13 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import safe_url_string
 
 from newscrawl import wayback
-from newscrawl.urls import clean_url
+from newscrawl.urls import clean_url, origin
 
 logger = logging.getLogger(__name__)
 
 # Where the old site's pages moved to: a redirect there means "gone from here".
 NEW_SITE_HOSTS = {"www.iranintl.com", "iranintl.com"}
 REDIRECTS = {301, 302, 303, 307, 308}
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """``(scheme, host, port)`` of *url*, the port spelled out: what makes a site."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:  # a port that is no number: no origin of ours
-        port = -1
-    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
-
-
 class LeftSite(IgnoreRequest):
     """A redirect out of the site (or in a loop), recorded and not followed."""
 

@@ -38,7 +38,7 @@ class Link:
         self.url, self.via_more, self.pager = url, via_more, pager
 
 
-def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) -> list[Link]:
+def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) -> list[Link]:
     """The page's links to pages of this crawl, each URL once, in the order
     of their first appearance; a URL is ``via_more`` when any of its links is
     a "More" link."""
@@ -48,7 +48,7 @@ def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) ->
         if not is_page_href(href):
             continue
         url = response.urljoin(href)
-        if not should_follow(url, host, languages):
+        if not should_follow(url, site, languages):
             continue
         url = clean_url(url)
         more = " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
@@ -91,7 +91,7 @@ class LiveSource(Source):
         page that linked to it."""
         spider = self.spider
         stats = spider.crawler.stats
-        links = page_links(response, spider.host, spider.languages)
+        links = page_links(response, spider.base_url, spider.languages)
         digest = links_digest(links)
         new: list[Link] = []
         pagers: list[Link] = []
@@ -109,3 +109,11 @@ class LiveSource(Source):
         for link in new + pagers:
             self.seen.add(link.url)
             yield spider.page_request(link.url, via_more=link.via_more, listing_digest=digest)
+
+    def claimed(self, url: str, response: HtmlResponse) -> Iterator[scrapy.Request]:
+        """The page at *url* (a page's canonical URL), unless requested before."""
+        url = clean_url(url)
+        if url not in self.seen:
+            self.seen.add(url)
+            yield self.spider.page_request(url, via_more=response.meta.get("via_more", False))
+

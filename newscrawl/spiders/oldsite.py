@@ -51,9 +51,9 @@ from newscrawl.render import (
     render_meta,
     render_step,
 )
-from newscrawl.responses import fix_encoding, problem
+from newscrawl.responses import fix_encoding, problem, truncation
 from newscrawl.sources import source_class
-from newscrawl.urls import LANGUAGES, language_of
+from newscrawl.urls import LANGUAGES, article_key, language_of
 
 # The item fields copied from the extracted fields as they are.
 TEXT_FIELDS = ("title", "summary", "section", "published_raw")
@@ -156,9 +156,13 @@ class OldsiteSpider(scrapy.Spider):
             return
         page = classify(response, response.meta.get("via_more", False))
         self.crawler.stats.inc_value(f"oldsite/pages/{page.kind}")
-        url = canonical_url(response, self.host, self.source.site_hosts()) \
+        url = canonical_url(response, self.base_url, self.source.site_hosts()) \
             if page.is_document else None
-        fields = extract(response) if url is not None and url not in self.stored else None
+        claims = url is not None and url != article_key(response.url)
+        if claims and not is_rerender(response):  # another page's URL: not this page's to fill
+            yield from self.claimed(response, url)
+        fields = extract(response) if url is not None and not claims \
+            and url not in self.stored else None
         empty_body = fields is not None and not fields.get("body")
         again = render_step(response, self.render, empty_body, url or response.url,
                             self.rendered, self.crawler.stats)
@@ -172,6 +176,16 @@ class OldsiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("oldsite/duplicate_pages")
         if self.source.follow_links:
             yield from self.source.links(response, page)
+
+    def claimed(self, response, url):
+        """*response* names another page of the site, *url*, as its canonical
+        URL: nothing of it is stored there (a page stores only under its own
+        URL, or one the site redirects it to); the page at *url* is fetched
+        instead, once, and stores what it serves itself."""
+        self.crawler.stats.inc_value("oldsite/canonical/elsewhere")
+        self.logger.info("%s names %s as its canonical URL: stored from that page, not this one",
+                         response.url, url)
+        yield from self.source.claimed(url, response)
 
     def readable(self, response):
         """*response* ready to parse, or None (said and counted) when it is
@@ -188,7 +202,8 @@ class OldsiteSpider(scrapy.Spider):
             if trouble != "truncated":
                 self.logger.warning("Skipped %s: the page is %s", response.url, trouble)
                 return None
-            self.logger.warning("%s is truncated (no </html>): parsing what it holds", response.url)
+            self.logger.warning("%s is truncated (%s): parsing what it holds", response.url,
+                                truncation(response))
         return fix_encoding(response)
 
     def item(self, response, url, page: Page, fields):
@@ -219,8 +234,10 @@ class OldsiteSpider(scrapy.Spider):
 
     # ---------------------------------------------------------------- failures
     def failed(self, failure):
-        """Errback: count and explain failed fetches; a browser that cannot
-        start is said once, plainly, and ends the crawl as ``render_failed``."""
+        """Errback: count and explain failed fetches. A page that times out or
+        fails in a working browser is that page's outcome
+        (``render/page_failed/<kind>``); only a browser that cannot start is
+        said once, plainly, and ends the crawl as ``render_failed``."""
         request = failure.request
         stats = self.crawler.stats
         if failure.check(LeftSite):
@@ -236,19 +253,23 @@ class OldsiteSpider(scrapy.Spider):
             self.logger.warning("Fetching %s failed (%s): %s", request.url, kind,
                                 failure.getErrorMessage())
             return
+        message = (failure.getErrorMessage().strip().splitlines() or ["?"])[0][:300]
+        if not is_launch_failure(failure):
+            # The browser works: this one page timed out or failed in it.
+            kind = error_kind(failure)
+            stats.inc_value(f"render/page_failed/{kind}")
+            self.logger.warning("Rendering %s failed (%s), the page is skipped: %s",
+                                request.url, kind, message)
+            return
         stats.inc_value("render/failed")
-        message = failure.getErrorMessage().strip().splitlines()[0][:300]
-        if is_launch_failure(failure):
-            if not self.browser_broken:
-                self.browser_broken = True
-                path = self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path")
-                self.logger.error(
-                    "The browser could not start (executable_path=%s): %s. Install Chromium "
-                    "(`apt-get install chromium` on Debian, or `playwright install chromium`), "
-                    "set CHROMIUM_PATH, or crawl with -a render=never.",
-                    path or "Playwright's own", message)
-        else:
-            self.logger.warning("Rendering %s failed: %s", request.url, message)
+        if not self.browser_broken:
+            self.browser_broken = True
+            path = self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path")
+            self.logger.error(
+                "The browser could not start (executable_path=%s): %s. Install Chromium "
+                "(`apt-get install chromium` on Debian, or `playwright install chromium`), "
+                "set CHROMIUM_PATH, or crawl with -a render=never.",
+                path or "Playwright's own", message)
 
     def idle(self):
         if self.crawler.stats.get_value("render/failed"):

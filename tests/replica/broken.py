@@ -184,10 +184,24 @@ HOSTILE_CASES = {
                                             "oldsite/redirects/offsite"),
     "/en/world/redirects-to-another-port": ("a 302 to the same host on another port",
                                             "oldsite/redirects/offsite"),
+    "/en/world/attacker": ("a page whose canonical names another article",
+                           "oldsite/canonical/elsewhere"),
+    "/en/world/attacker-two": ("a second page claiming the same canonical URL",
+                               "oldsite/canonical/elsewhere"),
+    "/en/world/claims-an-unlinked-page": ("a canonical naming a page linked nowhere",
+                                          "oldsite/canonical/elsewhere"),
+    "/en/world/canonical-on-another-port": ("a canonical on another port", None),
+    "/en/world/link-to-another-port": ("a link to another port", None),
     CALENDAR.format(1): ("a calendar whose every day links to the next",
                          "oldsite/traps/chains_cut"),
     FLOOD: (f"a page with {FLOOD_LINKS:,} distinct links", "oldsite/traps/links_capped"),
 }
+
+
+CLAIMED = "/en/world/real-story-b"
+UNLINKED = "/en/world/only-named-by-a-canonical"
+CLAIMS = [("/en/world/attacker", "The attacker's headline", "The attacker's text."),
+          ("/en/world/attacker-two", "A second claim", "The second claimant's text.")]
 
 
 def _persian_article(server, path, paras):
@@ -209,6 +223,12 @@ def install_hostile(server, other):
     return the documents a crawl must store (``raw`` marks a body whose
     invalid byte may show as U+FFFD)."""
     expected = []
+
+    def article(path, title, paragraphs):
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        server.set_override(path, _article(server, path, title, body))
+        expected.append({"path": path, "title": title, "body": "\n\n".join(paragraphs)})
+
     for path, content_type in STRAY_BYTE_PAGES.items():
         raw = _persian_article(server, path, FA_PARAS).encode()
         if "charset" not in content_type:
@@ -243,6 +263,27 @@ def install_hostile(server, other):
     refreshing("/en/world/refreshes-to-another-port", "A page that refreshes to another port",
                other.url(TEMPLATE), delay=1)
     server.set_route("/en/world/redirects-to-another-port", redirect(other.url(TEMPLATE), 302))
+
+    def claiming(path, title, text, canonical):
+        page = _article(server, path, title, f"<p>{text}</p>")
+        own = f'href="{server.url(path)}"'
+        server.set_override(path, page.replace(own, f'href="{canonical}"'))
+
+    for path, title, text in CLAIMS:
+        claiming(path, title, text, server.url(CLAIMED))
+    article(CLAIMED, "The real story B", ["B's own text, from B's own page."])
+    claiming("/en/world/claims-an-unlinked-page", "A page naming an unlinked one",
+             "The claiming page's text.", server.url(UNLINKED))
+    article(UNLINKED, "Linked from nowhere", ["Only a canonical link names this page."])
+    claiming("/en/world/canonical-on-another-port", "A canonical on another port",
+             "Stored under its own URL.", other.url("/en/world/canonical-on-another-port"))
+    expected.append({"path": "/en/world/canonical-on-another-port",
+                     "title": "A canonical on another port", "body": "Stored under its own URL."})
+    page = _article(server, "/en/world/link-to-another-port", "A page linking another port",
+                    f'<p>Its link <a href="{other.url(TEMPLATE)}">leaves the site</a>.</p>')
+    server.set_override("/en/world/link-to-another-port", page)
+    expected.append({"path": "/en/world/link-to-another-port",
+                     "title": "A page linking another port", "body": "Its link leaves the site."})
 
     for day in range(1, CALENDAR_DAYS + 1):
         server.set_route(CALENDAR.format(day), lambda q, d=day: _calendar_day(server, d))
