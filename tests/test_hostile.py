@@ -1,5 +1,7 @@
 """A crawl of the broken corner: bad pages are said, counted and survived."""
 
+import re
+
 import pytest
 
 from newscrawl import settings as newscrawl_settings
@@ -57,18 +59,21 @@ def test_each_bad_case_leaves_its_stat(broken_crawl, path):
 
 
 def test_one_stray_byte_does_not_change_the_encoding(broken_crawl, broken_replica):
-    _, db = broken_crawl
+    result, db = broken_crawl
     for path in broken.STRAY_BYTE_PAGES:
         doc = db.articles.find_one({"url": broken_replica.url(path)})
         first, second = doc["body"].split("\n\n")
         assert second == broken.FA_PARAS[1]  # not Windows-1256 mojibake
         assert first.replace("\ufffd", "") == broken.FA_PARAS[0]
+    assert result.stats["oldsite/malformed/invalid_bytes"] == len(broken.STRAY_BYTE_PAGES)
 
 
 def test_a_short_transfer_of_a_complete_page_is_kept_once(broken_crawl, broken_replica):
     result, _ = broken_crawl
     assert broken_replica.hits["/en/world/short-of-its-content-length"] == 1  # not retried
     assert "ResponseDataLossError" not in result.log
+    url = broken_replica.url("/en/world/short-of-its-content-length")
+    assert re.search(re.escape(url) + r" is truncated \(\d+ of \d+ bytes arrived\)", result.log)
 
 
 def test_meta_refreshes(broken_crawl, broken_replica):
@@ -160,6 +165,18 @@ def test_the_browser_stays_on_the_site(foreign_crawl):
         assert doc is not None, expected["path"]
         assert (doc["title"], doc["body"]) == (expected["title"], expected["body"])
     assert db.articles.find_one({"url": server.url(jscorner.FOREIGN_NAVIGATION["path"])}) is None
+
+
+@pytest.mark.browser
+def test_a_page_that_times_out_in_a_working_browser_fails_alone(foreign_crawl):
+    result, _, server, _, _ = foreign_crawl
+    assert result.returncode == 0, result
+    assert result.stats["finish_reason"] == "finished"
+    assert "render/failed" not in result.stats  # only for a browser that cannot start
+    assert result.stats["render/page_failed/timeout"] == 1
+    url = server.url(jscorner.FOREIGN_NAVIGATION["path"])
+    assert f"Rendering {url} failed (timeout), the page is skipped" in result.log
+    assert "could not start" not in result.log and "did not start" not in result.log
 
 
 @pytest.mark.browser

@@ -51,7 +51,7 @@ from newscrawl.render import (
     render_meta,
     render_step,
 )
-from newscrawl.responses import fix_encoding, problem, truncation
+from newscrawl.responses import fix_encoding, invalid_bytes, problem, truncation
 from newscrawl.sources import source_class
 from newscrawl.urls import LANGUAGES, article_key, language_of
 
@@ -204,7 +204,13 @@ class OldsiteSpider(scrapy.Spider):
                 return None
             self.logger.warning("%s is truncated (%s): parsing what it holds", response.url,
                                 truncation(response))
-        return fix_encoding(response)
+        response = fix_encoding(response)
+        stray = invalid_bytes(response)
+        if stray:
+            stats.inc_value("oldsite/malformed/invalid_bytes")
+            self.logger.info("%s has %d invalid UTF-8 sequence(s), each replaced (U+FFFD) where "
+                             "it stands", response.url, stray)
+        return response
 
     def item(self, response, url, page: Page, fields):
         """The item of a new document. Lists stay lists (the body one
