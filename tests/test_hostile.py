@@ -98,7 +98,7 @@ def test_a_page_stores_only_under_its_own_url(broken_crawl, broken_replica):
     url = broken_replica.url
     doc = db.articles.find_one({"url": url(broken.CLAIMED)})
     assert (doc["title"], doc["body"]) == ("The real story B", "B's own text, from B's own page.")
-    for path, title, text in broken.CLAIMS:
+    for path, _title, text in broken.CLAIMS:
         assert db.articles.count_documents({"body": text}) == 0
         assert db.articles.find_one({"url": url(path)}) is None
         assert f"{url(path)} names {url(broken.CLAIMED)} as its canonical URL" in result.log

@@ -12,8 +12,8 @@ from scrapy.utils.test import get_crawler
 from newscrawl import settings as project
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import LeftSite, SiteRedirectMiddleware, TrapMiddleware
-from newscrawl.urls import origin
 from newscrawl.spiders.oldsite import OldsiteSpider
+from newscrawl.urls import origin
 
 SITE = "http://127.0.0.1:8000"
 

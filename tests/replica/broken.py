@@ -174,8 +174,7 @@ FLOOD = "/en/links-everywhere"
 FLOOD_LINKS = 50_000
 # path -> (what it exercises, the stat it must leave)
 HOSTILE_CASES = {
-    **{path: ("one invalid byte in a UTF-8 Persian page", "oldsite/malformed/invalid_bytes")
-       for path in STRAY_BYTE_PAGES},
+    **dict.fromkeys(STRAY_BYTE_PAGES, ("one invalid byte in a UTF-8 Persian page", "oldsite/malformed/invalid_bytes")),
     "/en/world/short-of-its-content-length": (
         "a complete page shorter than its Content-Length", "oldsite/malformed/truncated"),
     "/en/world/refreshes-to-itself": ("a meta refresh to the page itself",
