@@ -113,7 +113,11 @@ class LiveSource(Source):
     def claimed(self, url: str, response: HtmlResponse) -> Iterator[scrapy.Request]:
         """The page at *url* (a page's canonical URL), unless requested before."""
         url = clean_url(url)
-        if url not in self.seen:
-            self.seen.add(url)
-            yield self.spider.page_request(url, via_more=response.meta.get("via_more", False))
+        if url in self.seen:
+            return
+        if self.spider.known and article_key(url) in self.spider.known:
+            self.spider.crawler.stats.inc_value("oldsite/skipped_known")
+            return
+        self.seen.add(url)
+        yield self.spider.page_request(url, via_more=response.meta.get("via_more", False))
 

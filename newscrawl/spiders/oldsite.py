@@ -158,7 +158,9 @@ class OldsiteSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"oldsite/pages/{page.kind}")
         url = canonical_url(response, self.base_url, self.source.site_hosts()) \
             if page.is_document else None
-        claims = url is not None and url != article_key(response.url)
+        # A page of the live site stores only under its own URL; an archived
+        # page (no other capture can be asked for here) under its canonical one.
+        claims = self.source.follow_links and url is not None and url != article_key(response.url)
         if claims and not is_rerender(response):  # another page's URL: not this page's to fill
             yield from self.claimed(response, url)
         fields = extract(response) if url is not None and not claims \
