@@ -56,3 +56,8 @@ bench-smoke: setup  ## the benchmark's small version (N = 200, one run), as a te
 
 clean:  ## remove caches
 	rm -rf .scrapy .pytest_cache .ruff_cache
+
+# The coverage report (README "The coverage report").
+.PHONY: report
+report: setup  ## write data/report/report.html from MONGO_URI (or the local FerretDB); ARGS="--crawl ID" for one crawl
+	scripts/report.sh $(ARGS)

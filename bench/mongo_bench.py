@@ -1,141 +1,102 @@
-"""The MongoDB stage alone: batched writes versus one upsert per item, on the
-documents a full crawl stored.
+"""The database stage: what writing costs per document as the archive grows.
 
-Two levels, each on a fresh database and the same documents:
+For each size, on fresh databases and generated documents (three editions,
+about the size of the bench site's articles; no crawl, no site needed):
 
-* ``pipeline``: ``newscrawl.pipelines.mongo.MongoPipeline`` itself, fed the
-  crawl's items, with ``MONGO_BATCH_SIZE`` = 100 (the default) versus 1. This
-  is what the crawl does: with 1, each item costs a ``find`` of the stored
-  version and an ``update_one``; with 100, one ``find`` and one
-  ``bulk_write`` per 100 items.
-* ``driver``: pymongo alone, the same ``UpdateOne`` upserts (from
-  ``newscrawl.storage.plan`` when it is there), ``bulk_write`` of 100 versus
-  an ``update_one`` loop: the round trips without the pipeline around them.
+* ``first``: ``MongoPipeline`` fed every document once (all new);
+* ``recrawl``: the same documents again (all unchanged: only ``last_seen_at`` moves);
+* ``loadspill``: a spill file of every document loaded by ``newscrawl.spill.load``,
+  the code ``scrapy loadspill`` runs (in-process, so the command's start-up
+  does not count), into a fresh database;
+* ``reload``: the same file again (a replay: nothing changes).
 
-The timed part is writing (``process_item`` of every item and the final
-flush), not connecting or creating indexes.
+Timed: everything a crawl pays for writing, from ``open_spider`` (with the
+one read of what is stored) to ``spider_closed`` (with the final flush of
+``last_seen_at``). The target (issue #12): ms per document at 50,000 at most
+1.5 times the figure at 1,000, on FerretDB, for the first crawl and the re-crawl.
+
+``known_map`` is the memory of the pipeline's in-memory map of what is stored
+(``storage.load_known``), measured with tracemalloc at 150,000 documents.
+
+Run alone: ``python -m bench.mongo_bench [--uri URI] [--sizes 1000,10000]``
+(without ``--uri`` it starts a FerretDB of its own with scripts/ferretdb.sh).
 """
 
+from __future__ import annotations
+
+import argparse
 import asyncio
-import inspect
+import hashlib
+import json
+import random
+import subprocess
+import sys
+import tempfile
 import time
-from datetime import datetime, timezone
+import tracemalloc
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pymongo
-from pymongo import UpdateOne
 
 from newscrawl.items import ArticleItem
 
-STORAGE_FIELDS = ("_id", "content_hash", "version", "updated_at", "first_seen_at", "last_seen_at")
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1000, 10_000, 50_000)
+STEPS = ("first", "recrawl", "loadspill", "reload")
+KNOWN_MAP_DOCS = 150_000
+
+WORDS = {
+    "en": ("iran", "tehran", "government", "protest", "sanctions", "minister", "report",
+           "economy", "oil", "election", "court", "women", "rights", "nuclear", "talks"),
+    "fa": ("ایران", "تهران", "دولت", "اعتراض", "تحریم", "وزیر", "گزارش", "اقتصاد",
+           "نفت", "انتخابات", "دادگاه", "زنان", "حقوق", "هسته‌ای", "مذاکره"),
+    "ar": ("إيران", "طهران", "الحكومة", "احتجاج", "العقوبات", "وزير", "تقرير",
+           "الاقتصاد", "النفط", "الانتخابات", "المحكمة", "النساء", "حقوق", "النووي"),
+}
+SECTIONS = {"en": "politics", "fa": "سیاسی", "ar": "إيران"}
+PREFIX = {"en": "/en", "fa": "", "ar": "/ar"}
 
 
-def load_documents(mongo_uri, database, limit=None):
-    """The articles a crawl stored, as plain dicts (without ``_id``)."""
-    client = pymongo.MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=10000)
-    try:
-        cursor = client[database]["articles"].find({}, {"_id": 0}).sort("url", 1)
-        if limit:
-            cursor = cursor.limit(limit)
-        return list(cursor)
-    finally:
-        client.close()
+def _text(rng: random.Random, lang: str, words: int) -> str:
+    return " ".join(rng.choices(WORDS[lang], k=words))
 
 
-def to_item(doc):
-    item = ArticleItem()
-    for name in ArticleItem.fields:
-        if name in doc and name not in STORAGE_FIELDS:
-            item[name] = doc[name]
-    item.setdefault("captions", [])
-    return item
+def synthetic_docs(n: int, seed: int = 12) -> Iterator[dict[str, Any]]:
+    """*n* article documents as the cleaning pipelines hand them over, made
+    one at a time (a crawl does not hold its items either), the same for a
+    seed: English, Persian and Arabic in turn, bodies of about 3 kB,
+    canonical URLs percent-encoded as the site's are."""
+    start = datetime(2017, 1, 1, tzinfo=timezone.utc)
+    for i in range(n):
+        rng = random.Random(seed * 1_000_003 + i)
+        lang = ("en", "fa", "ar")[i % 3]
+        title = _text(rng, lang, rng.randint(6, 11))
+        slug = "-".join(title.split()[:8]) + f"-{100000 + i}"
+        path = f"{PREFIX[lang]}/{quote(SECTIONS[lang])}/{quote(slug)}"
+        body = "\n\n".join(_text(rng, lang, rng.randint(60, 110)) for _ in range(4))
+        published = start + timedelta(hours=7 * i)
+        yield {
+            "url": f"https://old.iranintl.com{path}", "language": lang,
+            "kind": "brief" if i % 10 == 0 else "article", "title": title, "body": body,
+            "summary": _text(rng, lang, 20), "section": SECTIONS[lang],
+            "tags": rng.sample(WORDS[lang], 3), "authors": [],
+            "published_at": published, "published_raw": published.strftime("%Y-%m-%d %H:%M"),
+            "published_precision": "datetime",
+            "image_urls": [f"https://old.iranintl.com/sites/default/files/{i}.jpg"],
+            "captions": [], "search_text": (title + " " + body)[:4000],
+            "source": "live", "capture_timestamp": None,
+        }
 
 
-async def _call(method, *args):
-    """Call a pipeline method with or without the spider argument (Scrapy
-    accepts both signatures)."""
-    params = [p for p in inspect.signature(method).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    result = method(*args[:len(params)])
-    if inspect.isawaitable(result):
-        result = await result
-    return result
+def to_item(doc: dict[str, Any]) -> ArticleItem:
+    return ArticleItem(**{k: v for k, v in doc.items() if k in ArticleItem.fields})
 
 
-async def _pipeline_run(mongo_uri, database, docs, batch_size, spill_dir):
-    from scrapy.utils.test import get_crawler
-
-    from newscrawl.pipelines.mongo import MongoPipeline
-    from newscrawl.spiders.oldsite import OldsiteSpider
-
-    crawler = get_crawler(OldsiteSpider, settings_dict={
-        "MONGO_URI": mongo_uri, "MONGO_DATABASE": database, "MONGO_BATCH_SIZE": batch_size,
-        "MONGO_FLUSH_INTERVAL": 3600.0, "MONGO_SPILL_DIR": str(spill_dir), "MONGO_RETRY_TIMES": 0,
-    })
-    spider = OldsiteSpider(base_url="http://127.0.0.1")
-    spider.crawler = crawler
-    pipeline = MongoPipeline.from_crawler(crawler)
-    items = [to_item(d) for d in docs]
-    await _call(pipeline.open_spider, spider)
-    try:
-        started = time.perf_counter()
-        for item in items:
-            await _call(pipeline.process_item, item, spider)
-        await _call(pipeline.close_spider, spider)
-        seconds = time.perf_counter() - started
-    finally:
-        closed = getattr(pipeline, "spider_closed", None)
-        if closed is not None:
-            await closed(spider, "finished")
-        elif getattr(pipeline, "client", None) is not None:
-            await pipeline.client.close()
-    stats = crawler.stats.get_stats()
-    return seconds, {k: v for k, v in stats.items() if k.startswith(("mongo/", "dropped/"))}
-
-
-def pipeline_run(mongo_uri, database, docs, batch_size, spill_dir):
-    """Seconds to write *docs* through MongoPipeline with *batch_size*."""
-    return asyncio.run(_pipeline_run(mongo_uri, database, docs, batch_size, spill_dir))
-
-
-def upserts(docs):
-    """The ``UpdateOne`` upserts the pipeline would send for *docs* on a new
-    collection (``storage.plan`` when it has the expected shape)."""
-    seen = datetime.now(timezone.utc)
-    try:
-        from newscrawl import storage
-
-        entries = [storage.Entry(storage.document(to_item(d)), seen) for d in docs]
-        return [UpdateOne(*step.op) for step in storage.plan(entries, {})]
-    except Exception:  # storage is being reworked: the same statement by hand
-        ops = []
-        for doc in docs:
-            body = {k: v for k, v in doc.items() if k not in STORAGE_FIELDS}
-            ops.append(UpdateOne({"url": doc["url"]}, {
-                "$set": body, "$min": {"first_seen_at": seen}, "$max": {"last_seen_at": seen},
-                "$setOnInsert": {"version": 1, "updated_at": seen}}, upsert=True))
-        return ops
-
-
-def driver_run(mongo_uri, database, ops, batched, batch_size=100):
-    """Seconds to apply *ops* with bulk_write batches or an update_one loop."""
-    client = pymongo.MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=10000)
-    try:
-        collection = client[database]["articles"]
-        collection.create_index("url", unique=True, name="url_unique")
-        started = time.perf_counter()
-        if batched:
-            for i in range(0, len(ops), batch_size):
-                collection.bulk_write(ops[i:i + batch_size], ordered=True)
-        else:
-            for op in ops:
-                collection.update_one(op._filter, op._doc, upsert=op._upsert)
-        return time.perf_counter() - started
-    finally:
-        client.close()
-
-
-def drop(mongo_uri, database):
+def drop(mongo_uri: str, database: str) -> None:
     client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=10000)
     try:
         client.drop_database(database)
@@ -143,40 +104,175 @@ def drop(mongo_uri, database):
         client.close()
 
 
-def run(mongo_uri, docs, runs, work, mongo_cpu=lambda: 0.0, prefix="bench_mongo"):
-    """Median-ready measurements: ``{level: {mode: [per-run dicts]}}``."""
-    spill = Path(work) / "spill"
-    results = {"pipeline": {"batched": [], "per_item": []}, "driver": {"batched": [], "per_item": []}}
-    ops = upserts(docs)
-    for run_no in range(runs):
-        for mode in ("batched", "per_item"):
-            database = f"{prefix}_p_{mode}_{run_no}"
-            drop(mongo_uri, database)
-            cpu = mongo_cpu()
-            error = None
+def server_name(mongo_uri: str) -> str:
+    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=10000)
+    try:
+        info = client.admin.command("buildInfo")
+    finally:
+        client.close()
+    if info.get("ferretdbVersion"):
+        return f"FerretDB {info['ferretdbVersion']}"
+    return f"MongoDB {info.get('version')}"
+
+
+async def _pipeline_pass(mongo_uri: str, database: str, size: int,
+                         spill_dir: Path) -> dict[str, Any]:
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.pipelines.mongo import MongoPipeline
+    from newscrawl.spiders.oldsite import OldsiteSpider
+
+    crawler = get_crawler(OldsiteSpider, settings_dict={
+        "MONGO_URI": mongo_uri, "MONGO_DATABASE": database, "MONGO_FLUSH_INTERVAL": 3600.0,
+        "MONGO_SPILL_DIR": str(spill_dir), "MONGO_RETRY_TIMES": 0,
+        "MONGO_PROGRESS_INTERVAL": 3600.0})
+    spider = OldsiteSpider(base_url="http://127.0.0.1")
+    spider.crawler = crawler
+    crawler.spider = spider
+    pipeline = MongoPipeline.from_crawler(crawler)
+    started = time.perf_counter()
+    await pipeline.open_spider()
+    opened = time.perf_counter()
+    for doc in synthetic_docs(size):
+        await pipeline.process_item(to_item(doc))
+    await pipeline.close_spider()
+    await pipeline.spider_closed(spider, "finished")
+    seconds = time.perf_counter() - started
+    stats = {k: v for k, v in crawler.stats.get_stats().items()
+             if k.startswith(("mongo/", "dropped/"))}
+    return {"seconds": seconds, "open_s": round(opened - started, 3), "stats": stats}
+
+
+def write_spill_file(size: int, path: Path, database: str) -> Path:
+    from bson import ObjectId
+
+    from newscrawl import spill, storage
+
+    crawl_id, seen = ObjectId(), datetime.now(timezone.utc)
+    file = spill.SpillFile(path.parent, path.name)
+    records = []
+    for i, doc in enumerate(synthetic_docs(size)):
+        entry = storage.Entry(storage.document(to_item(doc)), seen + timedelta(milliseconds=i))
+        records.append(spill.article_record(database, "articles", crawl_id, entry))
+        if len(records) == 1000:
+            file.write(records)
+            records = []
+    file.write(records)
+    return file.path
+
+
+async def _loadspill_pass(mongo_uri: str, path: Path, database: str) -> dict[str, Any]:
+    from newscrawl import spill
+
+    client = pymongo.AsyncMongoClient(mongo_uri, tz_aware=True, appname="bench-loadspill")
+    started = time.perf_counter()
+    try:
+        counts = await spill.load(client, path, database)
+    finally:
+        await client.close()
+    return {"seconds": time.perf_counter() - started, "stats": dict(counts)}
+
+
+def known_map_memory(n: int = KNOWN_MAP_DOCS) -> dict[str, Any]:
+    """MB taken by the writer's map of *n* stored articles (tracemalloc)."""
+    from newscrawl import storage
+
+    rng = random.Random(5)
+    now = datetime.now(timezone.utc)
+    stored = []
+    for i in range(n):
+        lang = ("en", "fa", "ar")[i % 3]
+        slug = "-".join(rng.choices(WORDS[lang], k=8)) + f"-{100000 + i}"
+        url = f"https://old.iranintl.com{PREFIX[lang]}/{quote(SECTIONS[lang])}/{quote(slug)}"
+        stored.append({"_id": url.encode(),
+                       "content_hash": hashlib.sha256(str(i).encode()).hexdigest(),
+                       "version": 1, "first_seen_at": now, "last_seen_at": now})
+    # What the driver hands over is dropped after each document: the map owns
+    # its URL strings (decoded inside the measurement), digests and dates.
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    known = {doc["_id"].decode(): storage.known_entry(doc) for doc in stored}
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del stored
+    url_chars = sum(len(url) for url in known) / n
+    return {"docs": n, "mb": round((after - before) / 2**20, 1),
+            "bytes_per_doc": round((after - before) / n), "mean_url_chars": round(url_chars)}
+
+
+def run_db_stage(mongo_uri: str, sizes: tuple[int, ...] = SIZES,
+                 workdir: str | Path | None = None,
+                 mongo_cpu: Callable[[], float] | None = None,
+                 log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Measure the database stage; see the module docstring and the dict below."""
+    work = Path(workdir or tempfile.mkdtemp(prefix="db-stage-"))
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"sizes": list(sizes), "server": server_name(mongo_uri),
+                              "steps": {step: {} for step in STEPS}, "errors": []}
+    for size in sizes:
+        pipeline_db, spill_db = f"bench_db_{size}_pipeline", f"bench_db_{size}_loadspill"
+        drop(mongo_uri, pipeline_db)
+        drop(mongo_uri, spill_db)
+        path = write_spill_file(size, work / f"spill-{size}.jsonl", spill_db)
+        for step in STEPS:
+            cpu = mongo_cpu() if mongo_cpu else None
             try:
-                seconds, stats = pipeline_run(mongo_uri, database, docs,
-                                              100 if mode == "batched" else 1, spill)
-            except Exception as exc:  # the pipeline is being reworked: say so, go on
-                seconds, stats, error = None, {}, f"{type(exc).__name__}: {exc}"
-            results["pipeline"][mode].append(_entry(len(docs), seconds, mongo_cpu() - cpu, stats, error))
-            drop(mongo_uri, database)
+                if step in ("first", "recrawl"):
+                    entry = asyncio.run(_pipeline_pass(mongo_uri, pipeline_db, size, work))
+                else:
+                    entry = asyncio.run(_loadspill_pass(mongo_uri, path, spill_db))
+            except Exception as exc:  # noqa: BLE001 - report it, measure the rest
+                result["errors"].append(f"{size}/{step}: {type(exc).__name__}: {exc}")
+                log(f"db stage {size}/{step}: failed: {exc}")
+                continue
+            seconds = entry.pop("seconds")
+            entry = {"docs": size, "seconds": round(seconds, 3),
+                     "ms_per_doc": round(1000 * seconds / size, 3), **entry}
+            if mongo_cpu:
+                entry["server_cpu_ms_per_doc"] = round(1000 * (mongo_cpu() - cpu) / size, 3)
+            result["steps"][step][str(size)] = entry
+            log(f"db stage {size}/{step}: {entry['ms_per_doc']} ms per document "
+                f"({entry['seconds']} s)")
+        drop(mongo_uri, pipeline_db)
+        drop(mongo_uri, spill_db)
+        path.unlink(missing_ok=True)
+    small, large = str(min(sizes)), str(max(sizes))
+    result["ratio_50k_to_1k"] = {
+        step: round(runs[large]["ms_per_doc"] / runs[small]["ms_per_doc"], 2)
+        for step, runs in result["steps"].items() if small in runs and large in runs}
+    result["known_map"] = known_map_memory()
+    log(f"db stage: in-memory map of {KNOWN_MAP_DOCS} documents: {result['known_map']['mb']} MB")
+    return result
 
-            database = f"{prefix}_d_{mode}_{run_no}"
-            drop(mongo_uri, database)
-            cpu = mongo_cpu()
-            seconds = driver_run(mongo_uri, database, ops, mode == "batched")
-            results["driver"][mode].append(_entry(len(ops), seconds, mongo_cpu() - cpu, {}, None))
-            drop(mongo_uri, database)
-    return results
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--uri", help="a MongoDB-wire server (default: a FerretDB of its own)")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--json", dest="json_out", help="also write the result to this file")
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="db-stage-"))
+    uri, data = args.uri, None
+    if not uri:
+        from tests.conftest import free_port
+
+        data, port = work / "ferretdb", free_port()
+        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "start", str(data), str(port)],
+                       check=True)
+        uri = f"mongodb://127.0.0.1:{port}/"
+    try:
+        result = run_db_stage(uri, sizes, work, log=lambda m: print(m, file=sys.stderr))
+    finally:
+        if data is not None:
+            subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "stop", str(data)], check=False)
+    text = json.dumps(result, indent=2, default=str)
+    if args.json_out:
+        Path(args.json_out).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 1 if result["errors"] else 0
 
 
-def _entry(count, seconds, server_cpu, stats, error):
-    entry = {"docs": count, "seconds": round(seconds, 3) if seconds else None,
-             "docs_per_s": round(count / seconds, 1) if seconds else None,
-             "server_cpu_ms_per_doc": round(1000 * server_cpu / count, 3) if count else None}
-    if stats:
-        entry["stats"] = stats
-    if error:
-        entry["error"] = error
-    return entry
+if __name__ == "__main__":
+    sys.exit(main())

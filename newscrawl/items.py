@@ -21,6 +21,9 @@ class ArticleItem(scrapy.Item):
     published_raw = scrapy.Field()  # the date text as found, or None
     published_precision = scrapy.Field()  # "date" | "datetime" | None
     image_urls = scrapy.Field()  # list of absolute URLs
+    # Video nodes (kind "video"): the player/embed URLs and the poster image.
+    video_urls = scrapy.Field()  # list of absolute URLs (absent on other kinds)
+    poster_url = scrapy.Field()  # absolute URL, or None
     captions = scrapy.Field()  # image captions, used to drop repeated ones; not stored
     search_text = scrapy.Field()  # folded title + body for queries
     source = scrapy.Field()  # "live" | "wayback": where the page was fetched

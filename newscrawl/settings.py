@@ -51,6 +51,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before Scrapy's RetryMiddleware (550): the Wayback Machine's 429s pause
     # its download slot for Retry-After instead of a retry at once.
     "newscrawl.middlewares.WaybackThrottleMiddleware": 560,
+    # After both (and RetryMiddleware) in the chain: a site that is gone ends the crawl.
+    "newscrawl.sitegone.SiteGoneMiddleware": 670,
 }
 
 # --- crawler traps (newscrawl.middlewares.TrapMiddleware) ---
@@ -122,8 +124,12 @@ WAYBACK_BACKOFF_MAX = 900.0
 WAYBACK_RETRY_TIMES = 5
 
 EXTENSIONS = {
+    # First: its final figures are in place when the others close.
+    "newscrawl.extensions.Progress": 490,
     "newscrawl.extensions.StatsFile": 500,
     "newscrawl.extensions.CrawlSummary": 510,
+    # The progress line replaces Scrapy's "Crawled N pages" line.
+    "scrapy.extensions.logstats.LogStats": None,
 }
 # Write the final stats as JSON to this path (off when empty).
 STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
@@ -142,6 +148,18 @@ MONGO_WRITE_TIMEOUT = 120.0
 MONGO_RETRY_TIMES = 5
 MONGO_RETRY_DELAY = 1.0
 MONGO_SPILL_DIR = os.environ.get("MONGO_SPILL_DIR", "data/spill")
+
+# --- storage: the write path and the running crawl's record ---
+# Unchanged articles have last_seen_at moved in batched statements: one per
+# MONGO_SEEN_BATCH ids, written at least every MONGO_SEEN_INTERVAL seconds
+# (so last_seen_at is accurate to that interval) and at close. On FerretDB v1,
+# where any update by _id scans the collection, they are written once, at close
+# (README "The write path").
+MONGO_SEEN_BATCH = 5000
+MONGO_SEEN_INTERVAL = 60.0
+# A running crawl's `crawls` document (status, counts, progress) is updated
+# this often, in seconds.
+MONGO_PROGRESS_INTERVAL = 60.0
 # `scrapy loadspill`, and `scrapy crawl` exiting 1 when items were spilled.
 COMMANDS_MODULE = "newscrawl.commands"
 
@@ -155,3 +173,16 @@ HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 30.0
+
+# --- progress, site gone, report ---
+# One progress line (and `progress/*` stats, copied into the run's `crawls`
+# document) every PROGRESS_INTERVAL seconds; 0 turns it off.
+PROGRESS_INTERVAL = 60.0
+# A site whose start pages do not resolve, refuse the connection or redirect
+# to the new site ends the crawl at once as `site_unreachable` (newscrawl/sitegone.py).
+SITEGONE_ENABLED = True
+# A DNS lookup that takes longer has failed (Scrapy's default waits 60 s; a
+# machine without network may hang on lookups rather than fail them).
+DNS_TIMEOUT = 10
+# `scrapy report`: where the HTML file and its chart images go.
+REPORT_DIR = "data/report"

@@ -7,37 +7,47 @@ ids round-trip. Each line is self-contained::
      "crawl_id": {"$oid": "…"}, "seen_at": {"$date": "…"}, "document": {…},
      "error": null}
     {"type": "crawl", "database": "oldsite", "collection": "crawls", "document": {…}}
+    {"type": "seen", "database": "oldsite", "collection": "articles",
+     "crawl_id": {"$oid": "…"}, "url": "…", "seen_at": {"$date": "…"}}
 
 ``error`` is set when the server refused the document (rather than being
-unreachable). :func:`load` writes the records with the crawl's own upsert
+unreachable). A ``seen`` record is an unchanged article whose ``last_seen_at``
+could not be moved. :func:`load` writes the records with the crawl's own upsert
 plan (``storage.Writer``), using each record's ``seen_at``, so loading a file
 twice changes nothing.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 from collections import Counter
-from datetime import timezone
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
+
+from bson import ObjectId
 
 from bson import json_util
 
-from newscrawl import storage
+from newscrawl import mongo, storage
 
 logger = logging.getLogger(__name__)
 
+RECORD_TYPES = ("article", "crawl", "seen")
 JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True, tzinfo=timezone.utc)
 
 
 class SpillFile:
     """Appends records to ``directory/name``, created on the first write."""
 
-    def __init__(self, directory, name):
+    def __init__(self, directory: str | Path, name: str) -> None:
         self.target = Path(directory) / name
-        self.path = None
+        self.path: Path | None = None
         self.count = 0
 
-    def write(self, records):
+    def write(self, records: list[dict[str, Any]]) -> None:
         if not records:
             return
         if self.path is None:
@@ -51,17 +61,24 @@ class SpillFile:
         self.count += len(records)
 
 
-def article_record(database, collection, crawl_id, entry, error=None):
+def article_record(database: str, collection: str, crawl_id: ObjectId,
+                   entry: storage.Entry, error: str | None = None) -> dict[str, Any]:
     return {"type": "article", "database": database, "collection": collection,
             "crawl_id": crawl_id, "seen_at": entry.seen_at, "document": entry.doc,
             "error": error}
 
 
-def crawl_record(database, summary):
+def crawl_record(database: str, summary: dict[str, Any]) -> dict[str, Any]:
     return {"type": "crawl", "database": database, "collection": "crawls", "document": summary}
 
 
-def read(path):
+def seen_record(database: str, collection: str, crawl_id: ObjectId, url: str,
+                seen_at: datetime) -> dict[str, Any]:
+    return {"type": "seen", "database": database, "collection": collection,
+            "crawl_id": crawl_id, "url": url, "seen_at": seen_at}
+
+
+def read(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
     """Yield ``(line_number, record)``; a line that is not a record yields
     ``(line_number, None)``."""
     with open(path, encoding="utf-8") as f:
@@ -72,22 +89,54 @@ def read(path):
                 record = json_util.loads(line, json_options=JSON_OPTIONS)
             except ValueError:
                 record = None
-            if not isinstance(record, dict) or record.get("type") not in ("article", "crawl"):
+            if not isinstance(record, dict) or record.get("type") not in RECORD_TYPES:
                 record = None
             yield number, record
 
 
-async def load(client, path, database=None, batch_size=100, retry_times=5, retry_delay=1.0):
+async def load(client: Any, path: str | Path, database: str | None = None,
+               batch_size: int = 100, retry_times: int = 5,
+               retry_delay: float = 1.0) -> Counter[str]:
     """Load the spill file at *path* through *client* (an AsyncMongoClient).
 
     Articles go into their record's database (or *database*) with the same
-    upsert plan as a crawl; crawl summaries are upserted by ``_id``. Returns
-    the counts: ``inserted``, ``updated``, ``unchanged``, ``stale``,
-    ``errors``, ``crawls``, ``invalid`` (lines that are not records).
-    Raises ``storage.MongoUnavailable``.
+    write path as a crawl (what is stored is read once per collection),
+    *batch_size* records at a time as the file is read; crawl summaries are
+    upserted by ``_id`` at the end. Returns the counts: ``inserted``,
+    ``updated``, ``unchanged``, ``stale``, ``errors``, ``crawls``,
+    ``invalid`` (lines that are not records). Raises ``storage.MongoUnavailable``.
     """
-    counts = Counter()
-    groups, crawls = {}, []
+    counts: Counter[str] = Counter()
+    writers: dict[tuple[str, str], storage.Writer] = {}
+    pending: dict[tuple[str, str], list[storage.Entry]] = {}
+    crawls = []
+
+    async def writer_for(target: tuple[str, str]) -> storage.Writer:
+        if target not in writers:
+            db = client[target[0]]
+            writer = storage.Writer(db[target[1]], db["revisions"], retry_times, retry_delay)
+            await writer.retrying(storage.ensure_indexes, db[target[1]],
+                                  storage.ARTICLE_INDEXES)
+            await writer.retrying(storage.ensure_indexes, db["revisions"],
+                                  storage.REVISION_INDEXES)
+            writer.scans = await mongo.scans_by_id(client)
+            await writer.load()
+            writers[target] = writer
+        return writers[target]
+
+    async def write(target: tuple[str, str]) -> None:
+        entries, pending[target] = pending.get(target, []), []
+        writer = await writer_for(target)
+        for step, error in await writer.write(entries):
+            if error is None:
+                counts[step.outcome] += 1
+                if step.outcome == "stale":
+                    logger.warning("%s changed since this record was crawled; kept the "
+                                   "stored content, merged the seen dates", step.url)
+            else:
+                counts["errors"] += 1
+                logger.error("Could not store %s: %s", step.url, storage.brief(error))
+
     for number, record in read(path):
         if record is None:
             counts["invalid"] += 1
@@ -96,24 +145,23 @@ async def load(client, path, database=None, batch_size=100, retry_times=5, retry
         target = (database or record["database"], record["collection"])
         if record["type"] == "crawl":
             crawls.append((target, record["document"]))
+        elif record["type"] == "seen":
+            writer = await writer_for(target)
+            if record["url"] in writer.known:
+                writer.saw(record["url"], record["seen_at"])
+                counts["unchanged"] += 1
         else:
-            entry = storage.Entry(record["document"], record["seen_at"])
-            groups.setdefault(target, []).append(entry)
-    for (db_name, collection), entries in groups.items():
-        db = client[db_name]
-        writer = storage.Writer(db[collection], db["revisions"], retry_times, retry_delay)
-        await writer.retrying(storage.ensure_indexes, db[collection], storage.ARTICLE_INDEXES)
-        await writer.retrying(storage.ensure_indexes, db["revisions"], storage.REVISION_INDEXES)
-        for start in range(0, len(entries), batch_size):
-            for step, error in await writer.write(entries[start:start + batch_size]):
-                if error is None:
-                    counts[step.outcome] += 1
-                    if step.outcome == "stale":
-                        logger.warning("%s changed since this record was crawled; kept the "
-                                       "stored content, merged the seen dates", step.url)
-                else:
-                    counts["errors"] += 1
-                    logger.error("Could not store %s: %s", step.url, storage.brief(error))
+            pending.setdefault(target, []).append(
+                storage.Entry(record["document"], record["seen_at"]))
+            if len(pending[target]) >= batch_size:
+                await write(target)
+    for target in list(pending):
+        await write(target)
+    for (_, collection), writer in writers.items():
+        # A rewrite (FerretDB v1) only while no crawl writes to the collection.
+        crawls_collection = writer.articles.database["crawls"]
+        busy = await writer.retrying(storage.crawl_running, crawls_collection, collection)
+        await writer.flush_seen(final=True, rewrite=not busy)
     for (db_name, collection), summary in crawls:
         writer = storage.Writer(None, None, retry_times, retry_delay)
         await writer.save(client[db_name][collection], summary)

@@ -209,3 +209,47 @@ def test_what_is_worth_a_retry():
                 BulkWriteError({"writeErrors": [{"code": 11000, "errmsg": "E11000"}]}),
                 KeyError("nModified")):
         assert not storage.is_transient(exc), exc
+
+
+def test_a_running_crawl_has_its_document_in_crawls(mongo_uri, mongo_db, tmp_path):
+    """While a crawl runs, ``db.crawls.find()`` shows it (status, counts so far,
+    the ``progress/`` stats); at close it is completed."""
+    pipe = make_pipeline(mongo_uri, mongo_db, tmp_path, MONGO_BATCH_SIZE=2,
+                         MONGO_PROGRESS_INTERVAL=0.05)
+    spider = OldsiteSpider(base_url="http://127.0.0.1")
+    spider.arguments = {"base_url": "http://127.0.0.1", "from": "2019", "languages": ["fa"]}
+    pipe.crawler.spider = spider
+
+    async def go():
+        await pipe.open_spider()
+        opened = mongo_db.crawls.find_one({"_id": pipe.crawl_id})
+        pipe.stats.set_value("progress/pages", 12)
+        pipe.stats.set_value("progress/eta_seconds", 30.5)
+        for n in range(3):
+            await pipe.process_item(article(n, language="fa", kind="brief" if n else "article"))
+        await pipe.process_item(article(9, language="ar"))
+        deadline = time.monotonic() + 20
+        running = None
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            running = mongo_db.crawls.find_one({"_id": pipe.crawl_id})
+            if running["progress"].get("pages") == 12 and running["counts"]["inserted"] >= 2:
+                break
+        await pipe.close_spider()
+        await pipe.spider_closed(spider, "finished")
+        return opened, running
+
+    opened, running = asyncio.run(go())
+    assert pipe.stats.get_value("crawl_id") == str(pipe.crawl_id)
+    assert opened["status"] == "running" and opened["finished_at"] is None
+    assert running["status"] == "running" and running["finished_at"] is None
+    assert running["progress"] == {"pages": 12, "eta_seconds": 30.5}
+    assert running["counts"]["inserted"] >= 2
+    (done,) = mongo_db.crawls.find()
+    assert done["status"] == "finished" and done["finish_reason"] == "finished"
+    assert done["finished_at"] >= running["updated_at"]
+    assert done["arguments"] == spider.arguments
+    by = done["counts"]["by_language"]
+    assert set(by) == {"en", "fa", "ar"} and set(by["en"]) == {"article", "brief", "video"}
+    assert by["fa"] == {"article": 1, "brief": 2, "video": 0}
+    assert by["ar"]["article"] == 1 and by["en"] == {"article": 0, "brief": 0, "video": 0}

@@ -6,17 +6,18 @@ applies the crawl's upsert plan with the time each item was crawled, so a
 file can be loaded again (or after a later crawl) without changing anything.
 """
 
+from __future__ import annotations
+
 import asyncio
 import logging
 
-from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
 from newscrawl import spill, storage
-from newscrawl.pipelines.mongo import connection_problem, describe_uri
+from newscrawl.mongo import MongoConfig, connection_problem
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +45,11 @@ class Command(ScrapyCommand):
         configure_logging(self.settings)
         self.exitcode = asyncio.run(self.load(args, opts.database))
 
-    async def load(self, paths, database):
-        s = self.settings
-        uri, timeout = s.get("MONGO_URI"), s.getfloat("MONGO_CONNECT_TIMEOUT", 10.0)
-        where = describe_uri(uri)
+    async def load(self, paths: list[str], database: str | None) -> int:
+        config = MongoConfig.from_settings(self.settings)
+        where, timeout = config.where, config.connect_timeout
         try:
-            client = AsyncMongoClient(uri, tz_aware=True, appname="newscrawl-loadspill",
-                                      serverSelectionTimeoutMS=int(timeout * 1000),
-                                      connectTimeoutMS=int(timeout * 1000))
+            client = config.client(appname="newscrawl-loadspill")
         except PyMongoError as exc:
             logger.error(connection_problem(exc, where, timeout))
             return 1
@@ -60,10 +58,8 @@ class Command(ScrapyCommand):
             for path in paths:
                 logger.info("Loading %s into %s", path, where)
                 try:
-                    counts = await spill.load(client, path, database,
-                                              s.getint("MONGO_BATCH_SIZE", 100),
-                                              s.getint("MONGO_RETRY_TIMES", 5),
-                                              s.getfloat("MONGO_RETRY_DELAY", 1.0))
+                    counts = await spill.load(client, path, database, config.batch_size,
+                                              config.retry_times, config.retry_delay)
                 except OSError as exc:
                     logger.error("Cannot read %s: %s", path, exc.strerror or exc)
                     status = 1

@@ -60,3 +60,38 @@ PLACEHOLDER_BELOW = etree.XPath(
     ".//*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
     " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
 )
+
+# ---------------------------------------------------------------- text (extract/html.py)
+# Never text, wherever they are.
+NOT_TEXT = etree.XPath(".//script | .//style | .//noscript | .//template"
+                       " | .//comment() | .//processing-instruction()")
+# Never part of an article's text, whatever the theme (with PLACEHOLDER_BELOW).
+FURNITURE = etree.XPath(
+    ".//script | .//style | .//noscript | .//template | .//form | .//iframe | .//button"
+    " | .//comment() | .//processing-instruction()"
+    " | .//figcaption | .//*[contains(@class, 'caption')]"
+    " | .//*[contains(@class, 'share') or contains(@class, 'social')]"
+    " | .//*[contains(@class, 'iran-in-brief') or contains(@id, 'iran-in-brief')]"
+    # Another Drupal field inside the body (tags, image, section) is the node's
+    # furniture that an unclosed tag pulled in, never the article's text.
+    " | .//*[(contains(@class, 'field-name-') and not(contains(@class, 'field-name-body')))"
+    " or (contains(@class, 'field--name-') and not(contains(@class, 'field--name-body')))]"
+)
+
+# ---------------------------------------------------------------- metadata (extract/metadata.py)
+JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']/text()")
+META_CONTENT = etree.XPath("//meta[@property=$name or @name=$name]/@content")
+PARAGRAPHS = etree.XPath("//body//p")
+
+# ---------------------------------------------------------------- Drupal fields (extract/drupal.py)
+# The Arabic daily press review's kicker line above the title.
+KICKER_PREFIXES = ("الرصد الصحافي", "الرصد الصحفي")
+KICKER = etree.XPath("//body//*[not(self::script or self::style)][{}]".format(
+    " or ".join(f"starts-with(normalize-space(text()), '{p}')" for p in KICKER_PREFIXES)))
+# A video node's player (admin.mangomolo.com iframes on the old site) and poster.
+PLAYER = etree.XPath(".//iframe/@src | .//iframe/@data-src | .//embed/@src | .//video/@src"
+                     " | .//video/source/@src | .//object/@data")
+POSTER = etree.XPath(".//video/@poster")
+
+# ---------------------------------------------------------------- deep markup (extract/deep.py)
+LAST_ELEMENT = etree.XPath("(//*)[last()]")

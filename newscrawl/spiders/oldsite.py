@@ -42,6 +42,7 @@ from newscrawl.extract import extract
 from newscrawl.extract.page import Page, canonical_url, classify
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import LeftSite
+from newscrawl.mongo import known_urls
 from newscrawl.render import (
     CHROMIUM_ARGS,
     MODES,
@@ -296,15 +297,3 @@ def error_kind(failure):
                                      "ResponseFailed", "DNS")):
         return "connection"
     return name
-
-
-async def known_urls(settings):
-    """The URLs of the articles already stored, for ``skip_known``."""
-    from pymongo import AsyncMongoClient
-
-    client = AsyncMongoClient(settings.get("MONGO_URI"), serverSelectionTimeoutMS=10000)
-    try:
-        collection = client[settings.get("MONGO_DATABASE")][settings.get("MONGO_COLLECTION", "articles")]
-        return frozenset([doc["url"] async for doc in collection.find({}, {"url": True, "_id": False})])
-    finally:
-        await client.close()

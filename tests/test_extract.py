@@ -1,0 +1,301 @@
+"""extract() in-process, with real HtmlResponse objects: which source gives
+each field, how bodies are judged, tables, loose text, the fallback's retry,
+titles, video nodes and the press review's kicker."""
+
+import json
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from newscrawl.extract import extract, is_teaser, record
+from newscrawl.extract.html import paragraphs
+from newscrawl.extract.metadata import jsonld_types
+
+URL = "https://old.iranintl.com/en/world/some-story"
+
+FULL = [
+    "Parliament approved the budget for the next Iranian year on Sunday after weeks of "
+    "debate, with 180 votes in favour and 51 against.",
+    "The budget assumes oil exports of one million barrels a day, a figure that critics "
+    "called unrealistic given US sanctions on the country's crude.",
+    "Lawmakers added funds for housing loans and for the pensions of retired teachers, but "
+    "cut the budget of several cultural foundations.",
+    "The Guardian Council must now approve the bill before it becomes law, which it usually "
+    "does within ten days of the vote.",
+]
+
+
+def response(html, url=URL, **meta):
+    request = Request(url, meta=meta)
+    return HtmlResponse(url, body=html.encode("utf-8"), encoding="utf-8", request=request)
+
+
+def jsonld(data):
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def drupal_page(
+    body_html, title="Parliament passes budget", head="", node_type="article", extra=""
+):
+    return (
+        f"<html><head><title>{title} | Iran International</title>{head}</head>"
+        f'<body class="html not-front page-node node-type-{node_type}">'
+        f'<div id="node-12" class="node node-{node_type} view-mode-full">'
+        f'<h1 class="page-header">{title}</h1>{extra}'
+        f'<span class="date-display-single">Sunday, 03/01/2020 - 10:00</span>'
+        f'<div class="field field-name-body"><div class="field-items"><div class="field-item">'
+        f"{body_html}</div></div></div></div></body></html>"
+    )
+
+
+def story_page(paras, head="", title="Parliament passes budget"):
+    """An unknown theme: only the fallback can read its text."""
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body>"
+        f'<div class="page"><h1 class="headline">{title}</h1>'
+        f'<div class="story-text">{body}</div></div>'
+        f'<footer><a href="/about">About</a></footer></body></html>'
+    )
+
+
+# --------------------------------------------------------------- merge order
+def test_each_field_comes_from_the_first_source_that_has_it():
+    head = (
+        jsonld(
+            {
+                "@type": "NewsArticle",
+                "headline": "Headline from JSON-LD",
+                "articleSection": "World",
+                "datePublished": "2020-03-01T10:00:00Z",
+            }
+        )
+        + '<meta property="og:image" content="/share.jpg">'
+    )
+    extra = (
+        '<div class="field field-name-field-section"><a href="/en/iran">Iran</a></div>'
+        '<div class="field field-name-field-image"><img src="/a.jpg"><img src="/b.jpg"></div>'
+    )
+    fields = extract(
+        response(drupal_page("".join(f"<p>{p}</p>" for p in FULL), head=head, extra=extra))
+    )
+    assert fields["title"] == "Headline from JSON-LD"  # metadata first
+    assert fields["section"] == "World"
+    assert fields["published_raw"] == "2020-03-01T10:00:00Z"
+    assert fields["body"] == FULL and fields["source"] == "drupal"  # no metadata body
+    # The node's own images before og:image.
+    assert fields["image_urls"] == [
+        "https://old.iranintl.com/a.jpg",
+        "https://old.iranintl.com/b.jpg",
+    ]
+
+
+def test_a_whole_metadata_body_wins_over_the_markup():
+    head = jsonld({"@type": "NewsArticle", "headline": "Budget", "articleBody": "\n".join(FULL)})
+    fields = extract(response(drupal_page("<p>Only a stub.</p>", head=head)))
+    assert fields["body"] == FULL and fields["source"] == "metadata"
+
+
+def test_the_fallback_only_fills_what_is_missing():
+    fields = extract(response(story_page(FULL)))
+    assert fields["source"] == "fallback"
+    assert fields["body"] == FULL
+    assert fields["title"] == "Parliament passes budget"
+
+
+def test_the_site_name_and_page_number_never_reach_the_title():
+    for title in (
+        "Budget passes | Iran International",
+        "Budget passes | ایران اینترنشنال",
+        "Budget passes | Page 2 | Iran International",
+        "Budget passes | Page 2",
+    ):
+        html = story_page(FULL, title=title).replace('<h1 class="headline">', "<h2>")
+        html = html.replace("</h1>", "</h2>")
+        assert extract(response(html))["title"] == "Budget passes", title
+    og = '<meta property="og:title" content="Budget passes | Page 2 | ایران اینترنشنال">'
+    assert extract(response(story_page(FULL, head=og)))["title"] == "Budget passes"
+
+
+# -------------------------------------------------------------- body judging
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        " ".join(FULL)[:200] + "…",
+        " ".join(FULL)[:200] + "&hellip;",
+        " ".join(FULL)[:200] + "...",
+        FULL[0],  # a prefix, no ellipsis
+    ],
+)
+def test_a_teaser_metadata_body_loses_to_the_page_text(teaser):
+    head = jsonld({"@type": "NewsArticle", "headline": "Budget", "articleBody": teaser})
+    for html in (
+        story_page(FULL, head=head),
+        drupal_page("".join(f"<p>{p}</p>" for p in FULL), head=head),
+    ):
+        fields = extract(response(html))
+        assert fields["body"] == FULL, fields["source"]
+        assert fields["source"] in ("drupal", "fallback")
+
+
+def test_a_short_metadata_body_of_other_words_is_kept():
+    other = ["A summary written for search engines, in words of its own."]
+    assert not is_teaser(other, FULL)
+    assert is_teaser([FULL[0][:80] + " …"], FULL)
+    assert not is_teaser(FULL, FULL[:2])  # the longer one is no teaser
+
+
+# ------------------------------------------------------- tables, loose text
+def test_a_table_in_the_article_is_kept_as_rows():
+    table = (
+        "<table><tr><th>Team</th><th>Points</th></tr>"
+        "<tr><td>Persepolis</td><td>25</td></tr><tr><td>Foolad</td><td>21</td></tr></table>"
+    )
+    fields = extract(response(drupal_page(f"<p>{FULL[0]}</p>{table}<p>{FULL[1]}</p>")))
+    assert fields["body"] == [FULL[0], "Team | Points", "Persepolis | 25", "Foolad | 21", FULL[1]]
+    html = story_page(FULL).replace("</div></div>", f"{table}</div></div>")
+    body = extract(response(html))["body"]
+    assert "Persepolis | 25" in body and "Team | Points" in body
+
+
+def test_loose_text_beside_blocks_is_kept_in_document_order():
+    html = (
+        f"<div><p>{FULL[0]}</p><blockquote class='twitter-tweet'><p>We never will.</p>"
+        "&mdash; Javad Zarif (@JZarif) <a href='https://twitter.com/x'>July 2, 2020</a>"
+        f"</blockquote>Loose line at the end.<p>{FULL[1]}</p>Tail text.</div>"
+    )
+    node = response(html).xpath("//div")[0]
+    assert paragraphs(node) == [
+        FULL[0],
+        "We never will.",
+        "— Javad Zarif (@JZarif) July 2, 2020",
+        "Loose line at the end.",
+        FULL[1],
+        "Tail text.",
+    ]
+
+
+def test_divs_and_double_breaks_split_paragraphs():
+    node = response(
+        "<div><div>One.</div><div>&nbsp;</div><div>Two.<br><br>Three.<br>Same</div></div>"
+    ).xpath("/html/body/div")[0]
+    assert paragraphs(node) == ["One.", "Two.", "Three.\nSame"]
+
+
+# ------------------------------------------------------------------ fallback
+LINKY = (
+    '<html><head><title>Markets</title></head><body><div class="wrap"><h1>Markets</h1>'
+    '<div class="story"><span>Shares closed higher on the <a href="/t">Tehran</a> Stock '
+    'Exchange on Monday as <a href="/i">investors</a> bet on <a href="/k">talks</a>.</span>'
+    '<span>The main index rose <a href="/x">two percent</a>, led by '
+    '<a href="/p">petrochemical</a> stocks.</span></div></div></body></html>'
+)
+
+
+def test_the_fallback_retries_with_relaxed_options_when_strict_finds_nothing():
+    import trafilatura
+
+    assert trafilatura.bare_extraction(LINKY, favor_precision=True) is None
+    fields = extract(response(LINKY))
+    text = " ".join(fields["body"])
+    assert "Shares closed higher" in text and "petrochemical" in text
+    assert fields["title"] == "Markets"
+
+
+def test_template_and_script_text_never_reach_the_body():
+    html = story_page(FULL).replace(
+        '<div class="story-text">',
+        '<div class="story-text"><template><p>Hidden template text of the page.</p></template>'
+        '<script>//<![CDATA[\nvar secret = "script text";\n//]]></script>',
+    )
+    for fields in (
+        extract(response(html)),
+        extract(
+            response(
+                drupal_page(
+                    "<template><p>Hidden template text.</p></template>"
+                    "<noscript><p>Enable JavaScript.</p></noscript>"
+                    f"<p>{FULL[0]}</p><![CDATA[ cdata text ]]>"
+                )
+            )
+        ),
+    ):
+        text = " ".join(fields["body"])
+        assert "Hidden" not in text and "secret" not in text and "cdata" not in text
+        assert "JavaScript" not in text
+
+
+# ---------------------------------------------------------- the old site's shapes
+def test_a_video_node_gives_its_player_poster_and_description():
+    player = "https://admin.mangomolo.com/analytics/index.php/customers/embed/video?id=1234"
+    html = (
+        "<html><head><title>Interview | ایران اینترنشنال</title>"
+        '<meta property="og:description" content="A talk with the minister."></head>'
+        '<body class="html not-front page-node node-type-video">'
+        '<div id="node-77" class="node node-video view-mode-full"><h1 class="page-header">'
+        'Interview</h1><div class="field field-name-field-image"><img src="/sites/p.jpg"></div>'
+        f'<div class="field field-name-field-video"><iframe src="{player}"></iframe></div>'
+        '<div class="field field-name-body"><p>The minister speaks about the budget.</p>'
+        "</div></div></body></html>"
+    )
+    fields = extract(response(html, url="https://old.iranintl.com/في-أوه-دي/interview"))
+    assert fields["title"] == "Interview"
+    assert fields["body"] == ["The minister speaks about the budget."]
+    assert fields["video_urls"] == [player]
+    assert fields["poster_url"] == "https://old.iranintl.com/sites/p.jpg"
+    # Without a description field, the summary is the text.
+    bare = html.replace(
+        '<div class="field field-name-body"><p>The minister speaks about the budget.</p></div>', ""
+    )
+    assert extract(response(bare))["body"] == ["A talk with the minister."]
+
+
+def test_articles_have_no_video_fields():
+    fields = extract(response(drupal_page(f"<p>{FULL[0]}</p>")))
+    assert "video_urls" not in fields and "poster_url" not in fields
+
+
+def test_the_press_review_kicker_is_the_date_when_there_is_no_better_one():
+    kicker = (
+        '<div class="field field-name-field-kicker">الرصد الصحافي ليوم الأحد 18 أكتوبر '
+        "(تشرين الأول) 2020</div>"
+    )
+    html = drupal_page("<p>تناولت الصحف الإيرانية الصادرة اليوم.</p>", extra=kicker)
+    no_date = html.replace(
+        '<span class="date-display-single">Sunday, 03/01/2020 - 10:00</span>', ""
+    )
+    fields = extract(response(no_date, url="https://old.iranintl.com/ar/x"))
+    assert fields["published_raw"] == "الأحد 18 أكتوبر (تشرين الأول) 2020"
+    fields = extract(response(html, url="https://old.iranintl.com/ar/x"))
+    assert fields["published_raw"] == "Sunday, 03/01/2020 - 10:00"
+
+
+# --------------------------------------------------------------- disagreement
+def test_a_page_where_drupal_rules_and_fallback_disagree_is_flagged_and_counted():
+    long_text = "".join(f"<p>{p}</p>" for p in FULL * 2)
+    # The body field holds a notice; the article text stands outside the node's body field.
+    html = drupal_page("<p>Comments are closed.</p>").replace(
+        "</div></div></body>", f'</div><div class="article-text">{long_text}</div></div></body>'
+    )
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    fields = extract(response(html), crawler.stats)
+    assert "disagreement" not in fields
+    assert crawler.stats.get_value("extract/disagreement") == 1
+    agreed = extract(response(drupal_page(long_text)))
+    assert not agreed.get("disagreement")
+
+
+def test_record_moves_the_notes_into_stats():
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    fields = record({"title": "t", "disagreement": True, "metadata_ignored": 3}, crawler.stats)
+    assert fields == {"title": "t"}
+    assert crawler.stats.get_value("extract/metadata_ignored") == 3
+
+
+def test_jsonld_types_are_read_once_per_response():
+    page = response(story_page(FULL, head=jsonld({"@type": "NewsArticle"})))
+    assert jsonld_types(page) == {"NewsArticle"}
+    assert jsonld_types(page) is not jsonld_types(response(story_page(FULL)))
