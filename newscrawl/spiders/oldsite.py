@@ -155,8 +155,9 @@ class OldsiteSpider(scrapy.Spider):
         response = self.readable(self.source.page(response))
         if response is None:
             return
-        page = classify(response, response.meta.get("via_more", False))
-        self.crawler.stats.inc_value(f"oldsite/pages/{page.kind}")
+        links = self.source.read_links(response) if self.source.follow_links else None
+        page = classify(response, self.source.reached_as_brief(response, links))
+        self.count(page)
         url = canonical_url(response, self.base_url, self.source.site_hosts()) \
             if page.is_document else None
         # A page of the live site stores only under its own URL; an archived
@@ -178,7 +179,15 @@ class OldsiteSpider(scrapy.Spider):
         elif url is not None and not is_rerender(response):
             self.crawler.stats.inc_value("oldsite/duplicate_pages")
         if self.source.follow_links:
-            yield from self.source.links(response, page)
+            yield from self.source.links(response, page, links)
+
+    def count(self, page: Page) -> None:
+        """``oldsite/pages/<kind>``; a page the crawl cannot place also by its
+        Drupal node type (``oldsite/pages/other/<type>``)."""
+        stats = self.crawler.stats
+        stats.inc_value(f"oldsite/pages/{page.kind}")
+        if page.kind == "other" and page.node_type:
+            stats.inc_value(f"oldsite/pages/other/{page.node_type}")
 
     def claimed(self, response, url):
         """*response* names another page of the site, *url*, as its canonical
@@ -227,6 +236,9 @@ class OldsiteSpider(scrapy.Spider):
             item[name] = fields.get(name)
         for name in LIST_FIELDS:
             item[name] = list(fields.get(name) or [])
+        if page.kind == "video" or "video_urls" in fields:
+            item["video_urls"] = list(fields.get("video_urls") or [])
+            item["poster_url"] = fields.get("poster_url")
         return item
 
     # ---------------------------------------------------------------- the source's own
