@@ -67,16 +67,23 @@ class SiteGuard:
         if not on_site(request.url, self.site, self.hosts):
             self.stats.inc_value("render/offsite_aborted")
             self.example = self.example or request.url
-            logger.debug("The browser was kept from %s (%s, off the site)",
-                         request.url, request.resource_type)
+            logger.debug(
+                "The browser was kept from %s (%s, off the site)",
+                request.url,
+                request.resource_type,
+            )
             return True
         return bool(self.then and self.then(request))
 
     def closed(self, spider):
         count = self.stats.get_value("render/offsite_aborted", 0)
         if count:
-            logger.info("The browser was kept from %d requests off the site (e.g. %s); list hosts "
-                        "it may load from in RENDER_ALLOWED_HOSTS", count, self.example)
+            logger.info(
+                "The browser was kept from %d requests off the site (e.g. %s); list hosts "
+                "it may load from in RENDER_ALLOWED_HOSTS",
+                count,
+                self.example,
+            )
 
 
 class _TimeoutsWithoutTraceback(logging.Filter):

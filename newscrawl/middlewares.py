@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 # Where the old site's pages moved to: a redirect there means "gone from here".
 NEW_SITE_HOSTS = {"www.iranintl.com", "iranintl.com"}
 REDIRECTS = {301, 302, 303, 307, 308}
+
+
 class LeftSite(IgnoreRequest):
     """A redirect out of the site (or in a loop), recorded and not followed."""
 
@@ -60,8 +62,11 @@ class SiteRedirectMiddleware:
     def process_response(self, request, response):
         if "playwright" in response.flags and self.navigated_away(request, response):
             self.stats.inc_value("render/navigated_away")
-            logger.warning("The rendered page %s navigated away to %s: render discarded",
-                           request.url, response.url)
+            logger.warning(
+                "The rendered page %s navigated away to %s: render discarded",
+                request.url,
+                response.url,
+            )
             raise LeftSite(f"the rendered page {request.url} navigated to {response.url}")
         if response.status in REDIRECTS and b"Location" in response.headers:
             location = response.headers["Location"].decode("latin-1")
@@ -82,8 +87,12 @@ class SiteRedirectMiddleware:
     def refresh_target(self, request, response):
         """The URL a meta refresh that MetaRefreshMiddleware would follow
         leads to, or None."""
-        if (not self.refresh or request.meta.get("dont_redirect")
-                or not isinstance(response, HtmlResponse) or request.method == "HEAD"):
+        if (
+            not self.refresh
+            or request.meta.get("dont_redirect")
+            or not isinstance(response, HtmlResponse)
+            or request.method == "HEAD"
+        ):
             return None
         interval, url = get_meta_refresh(response, ignore_tags=self.refresh_ignore_tags)
         if not url or interval >= self.refresh_max_delay:
@@ -107,8 +116,14 @@ class SiteRedirectMiddleware:
             hint = f" (another {'port' if there[0] == here[0] else 'scheme'} of the same host)"
         else:
             hint = ""
-        logger.info("%s %s %s: %s%s (recorded, not followed)", request.url, verb,
-                    "to the new site" if where == "new_site" else "off the site", location, hint)
+        logger.info(
+            "%s %s %s: %s%s (recorded, not followed)",
+            request.url,
+            verb,
+            "to the new site" if where == "new_site" else "off the site",
+            location,
+            hint,
+        )
         raise LeftSite(f"{request.url} {verb} to {location}")
 
     @staticmethod
@@ -129,8 +144,10 @@ class TrapConfig:
 
     @classmethod
     def from_settings(cls, settings):
-        return cls(max_barren_hops=settings.getint("TRAP_MAX_BARREN_HOPS"),
-                   max_links_per_page=settings.getint("TRAP_MAX_LINKS_PER_PAGE"))
+        return cls(
+            max_barren_hops=settings.getint("TRAP_MAX_BARREN_HOPS"),
+            max_links_per_page=settings.getint("TRAP_MAX_LINKS_PER_PAGE"),
+        )
 
 
 class TrapMiddleware:
@@ -239,15 +256,23 @@ class TrapMiddleware:
             logger.warning(
                 "Crawler trap: %d links not followed, on %d pages at the end of chains of %d "
                 "pages that brought no new article or brief (e.g. %s on %s); raise "
-                "TRAP_MAX_BARREN_HOPS to follow them", cut, len(self.waiting),
-                self.config.max_barren_hops, requests[0].url, page)
+                "TRAP_MAX_BARREN_HOPS to follow them",
+                cut,
+                len(self.waiting),
+                self.config.max_barren_hops,
+                requests[0].url,
+                page,
+            )
         capped = self.stats.get_value("oldsite/traps/links_capped", 0)
         if capped:
             logger.warning(
                 "Crawler trap: %d links not followed on %d pages with more than %d new links "
-                "each (e.g. %s); raise TRAP_MAX_LINKS_PER_PAGE to follow them", capped,
+                "each (e.g. %s); raise TRAP_MAX_LINKS_PER_PAGE to follow them",
+                capped,
                 self.stats.get_value("oldsite/traps/pages_capped", 0),
-                self.config.max_links_per_page, self.capped_example)
+                self.config.max_links_per_page,
+                self.capped_example,
+            )
 
 
 class WaybackThrottleMiddleware:
@@ -297,12 +322,22 @@ class WaybackThrottleMiddleware:
         self.pause(key, wait)
         tries = request.meta.get("wayback_throttled", 0) + 1
         if tries > self.retry_times:
-            logger.error("The Wayback Machine still answers 429 (too many requests) to %s after "
-                         "%d retries: given up", request.url, self.retry_times)
+            logger.error(
+                "The Wayback Machine still answers 429 (too many requests) to %s after "
+                "%d retries: given up",
+                request.url,
+                self.retry_times,
+            )
             request.meta["dont_retry"] = True  # nor by RetryMiddleware
             return response
-        logger.warning("The Wayback Machine answered 429 (too many requests, Retry-After: %s) to "
-                       "%s: nothing more to %s for %.1f s", header or "none", request.url, key, wait)
+        logger.warning(
+            "The Wayback Machine answered 429 (too many requests, Retry-After: %s) to "
+            "%s: nothing more to %s for %.1f s",
+            header or "none",
+            request.url,
+            key,
+            wait,
+        )
         retry = request.replace(dont_filter=True)
         retry.meta["wayback_throttled"] = tries
         return retry

@@ -25,7 +25,8 @@ def test_only_the_site_origin_and_listed_hosts():
 
 def test_chromium_resolves_only_the_site_and_listed_hosts():
     assert resolver_rule("old.iranintl.com", ["cdn.example.net"]) == (
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE old.iranintl.com, EXCLUDE cdn.example.net")
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE old.iranintl.com, EXCLUDE cdn.example.net"
+    )
 
 
 def test_the_guard_counts_what_it_aborts_and_keeps_the_media_rule():

@@ -12,8 +12,9 @@ from tests.test_spider import BASE, drupal, make_spider, page
 
 def parsed(spider, response):
     out = list(spider.parse(response))
-    return [o for o in out if isinstance(o, ArticleItem)], [o.url for o in out
-                                                           if isinstance(o, Request)]
+    return [o for o in out if isinstance(o, ArticleItem)], [
+        o.url for o in out if isinstance(o, Request)
+    ]
 
 
 def claiming(path, canonical):
@@ -47,8 +48,10 @@ def test_a_canonical_on_another_origin_is_not_the_site():
 
 def test_links_to_another_origin_are_not_followed():
     spider = make_spider(render="never")
-    links = ("<a href='http://old.example:8080/en/world/y'>port</a>"
-             "<a href='https://old.example/en/world/z'>scheme</a>"
-             "<a href='/en/world/w'>here</a>")
+    links = (
+        "<a href='http://old.example:8080/en/world/y'>port</a>"
+        "<a href='https://old.example/en/world/z'>scheme</a>"
+        "<a href='/en/world/w'>here</a>"
+    )
     _, requests = parsed(spider, page("/en/world/x", drupal("article", extra=links)))
     assert requests == [BASE + "/en/world/w"]

@@ -21,8 +21,13 @@ def broken_replica():
 
 @pytest.fixture(scope="module")
 def broken_crawl(broken_replica, module_db, crawl):
-    result = crawl(broken_replica.base_url, module_db.name, "-a", "render=never",
-                   settings={"DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "2"})
+    result = crawl(
+        broken_replica.base_url,
+        module_db.name,
+        "-a",
+        "render=never",
+        settings={"DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "2"},
+    )
     return result, module_db
 
 
@@ -54,8 +59,11 @@ ALL_CASES = {**broken.CASES, **broken.HOSTILE_CASES}
 def test_each_bad_case_leaves_its_stat(broken_crawl, path):
     result, _ = broken_crawl
     _, stat = ALL_CASES[path]
-    assert result.stats.get(stat, 0) >= 1, (path, stat, {k: v for k, v in result.stats.items()
-                                                         if k.startswith("oldsite/")})
+    assert result.stats.get(stat, 0) >= 1, (
+        path,
+        stat,
+        {k: v for k, v in result.stats.items() if k.startswith("oldsite/")},
+    )
 
 
 def test_one_stray_byte_does_not_change_the_encoding(broken_crawl, broken_replica):
@@ -118,7 +126,8 @@ def test_crawler_traps_are_cut_and_said(broken_crawl, broken_replica):
     flood = len([p for p in hits if p.startswith("/en/everywhere/")])
     assert flood == newscrawl_settings.TRAP_MAX_LINKS_PER_PAGE  # of 50,000 links
     assert result.stats["oldsite/traps/links_capped"] == (
-        broken.FLOOD_LINKS - newscrawl_settings.TRAP_MAX_LINKS_PER_PAGE)
+        broken.FLOOD_LINKS - newscrawl_settings.TRAP_MAX_LINKS_PER_PAGE
+    )
     assert result.log.count("Crawler trap:") == 2
 
 
@@ -133,13 +142,22 @@ def test_retries_only_what_may_recover(broken_crawl, broken_replica):
 
 def test_each_problem_is_said_in_the_log(broken_crawl):
     result, _ = broken_crawl
-    for needle in ("is truncated", "the page is empty", "the page is binary",
-                   "redirects to the new site", "redirects off the site", "Redirect loop",
-                   "pagination stopped", "HTTP 404", "HTTP 410"):
+    for needle in (
+        "is truncated",
+        "the page is empty",
+        "the page is binary",
+        "redirects to the new site",
+        "redirects off the site",
+        "Redirect loop",
+        "pagination stopped",
+        "HTTP 404",
+        "HTTP 410",
+    ):
         assert needle in result.log, needle
 
 
 # ------------------------------------------------------- the browser's corner
+
 
 @pytest.fixture(scope="module")
 def foreign_crawl(module_db, crawl):
@@ -147,8 +165,13 @@ def foreign_crawl(module_db, crawl):
     (a second server, on another port of the same loopback host)."""
     with start() as server, start() as other:
         docs = jscorner.install_foreign(server, other)
-        result = crawl(server.base_url, module_db.name, "-a", "render=auto",
-                       settings={"DOWNLOAD_TIMEOUT": "20"})
+        result = crawl(
+            server.base_url,
+            module_db.name,
+            "-a",
+            "render=auto",
+            settings={"DOWNLOAD_TIMEOUT": "20"},
+        )
         yield result, module_db, server, other, docs
 
 

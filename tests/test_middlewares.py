@@ -37,8 +37,9 @@ def redirect(location, status=302, url=SITE + "/en/world/a", meta=None):
 
 def html(url, body, flags=None, meta=None):
     request = Request(url, meta=meta or {})
-    return request, HtmlResponse(url, body=body.encode(), encoding="utf-8", request=request,
-                                 flags=flags)
+    return request, HtmlResponse(
+        url, body=body.encode(), encoding="utf-8", request=request, flags=flags
+    )
 
 
 def test_origin_spells_out_the_port():
@@ -54,11 +55,14 @@ def test_a_redirect_within_the_origin_is_followed(redirects):
     assert not stats.get_stats().get("oldsite/redirects/offsite")
 
 
-@pytest.mark.parametrize("location, hint", [
-    ("http://127.0.0.1:8001/en/world/b", "another port of the same host"),
-    ("https://127.0.0.1:8000/en/world/b", "another scheme of the same host"),
-    ("https://example.org/x", None),
-])
+@pytest.mark.parametrize(
+    "location, hint",
+    [
+        ("http://127.0.0.1:8001/en/world/b", "another port of the same host"),
+        ("https://127.0.0.1:8000/en/world/b", "another scheme of the same host"),
+        ("https://example.org/x", None),
+    ],
+)
 def test_a_redirect_to_another_origin_is_offsite(redirects, caplog, location, hint):
     mw, stats = redirects
     with pytest.raises(LeftSite):
@@ -81,8 +85,14 @@ def test_redirects_to_the_new_site_and_loops(redirects):
 REFRESH = '<html><head><meta http-equiv="refresh" content="{}"></head><body><p>x</p></body></html>'
 
 
-@pytest.mark.parametrize("content", [f"60; url={SITE}/en/world/a", "0;URL='/en/world/a'",
-                                     f"1; url={SITE}/en/world/a?utm_source=x#top"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"60; url={SITE}/en/world/a",
+        "0;URL='/en/world/a'",
+        f"1; url={SITE}/en/world/a?utm_source=x#top",
+    ],
+)
 def test_a_meta_refresh_to_the_page_itself_is_no_redirect(redirects, content):
     mw, stats = redirects
     request, response = html(SITE + "/en/world/a", REFRESH.format(content))
@@ -94,10 +104,13 @@ def test_a_meta_refresh_to_the_page_itself_is_no_redirect(redirects, content):
 def test_a_meta_refresh_off_the_site_is_an_offsite_redirect(redirects, caplog):
     mw, stats = redirects
     with pytest.raises(LeftSite):
-        mw.process_response(*html(SITE + "/en/world/a",
-                                  REFRESH.format("5; url=http://127.0.0.1:8001/en/world/a")))
+        mw.process_response(
+            *html(SITE + "/en/world/a", REFRESH.format("5; url=http://127.0.0.1:8001/en/world/a"))
+        )
     with pytest.raises(LeftSite):
-        mw.process_response(*html(SITE + "/en/world/b", REFRESH.format("0; url=https://example.org/")))
+        mw.process_response(
+            *html(SITE + "/en/world/b", REFRESH.format("0; url=https://example.org/"))
+        )
     assert stats.get_value("oldsite/redirects/offsite") == 2
     assert "refreshes off the site" in caplog.text
 
@@ -119,12 +132,14 @@ def test_a_render_that_navigated_away_is_discarded(redirects, caplog):
         mw.process_response(request, moved)
     assert stats.get_value("render/navigated_away") == 1
     assert "navigated away" in caplog.text
-    same = HtmlResponse(SITE + "/en/world/a#top", body=b"<html></html>", request=request,
-                        flags=["playwright"])
+    same = HtmlResponse(
+        SITE + "/en/world/a#top", body=b"<html></html>", request=request, flags=["playwright"]
+    )
     assert mw.process_response(request, same) is same
 
 
 # ---------------------------------------------------------------- traps
+
 
 def trap_middleware(**settings):
     crawler = project_crawler(**settings)
@@ -144,8 +159,9 @@ def walk_calendar(mw, days):
     meta, fetched = {}, 0
     for day in range(days):
         fetched += 1
-        _, out = page_output(mw, f"{SITE}/en/calendar/{day}", [f"{SITE}/en/calendar/{day + 1}"],
-                             meta)
+        _, out = page_output(
+            mw, f"{SITE}/en/calendar/{day}", [f"{SITE}/en/calendar/{day + 1}"], meta
+        )
         if not out:
             return fetched
         meta = out[0].meta
@@ -175,8 +191,9 @@ def test_a_cut_pager_resumes_when_its_articles_arrive():
     mw, stats, released = trap_middleware(TRAP_MAX_BARREN_HOPS=1)
     _, out = page_output(mw, SITE + "/en/world", [SITE + "/en/world?page=1", SITE + "/en/world/x"])
     page1 = out[0]
-    _, out = page_output(mw, page1.url, [SITE + "/en/world?page=2", SITE + "/en/world/y"],
-                         page1.meta)
+    _, out = page_output(
+        mw, page1.url, [SITE + "/en/world?page=2", SITE + "/en/world/y"], page1.meta
+    )
     assert out == []  # both cut: page 1 is the second page in a row with no item
     assert stats.get_value("oldsite/traps/chains_cut") == 2
     # An article of page 1 arrives: page 1 leads somewhere after all.

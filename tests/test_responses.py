@@ -5,16 +5,23 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.responses import fix_encoding, invalid_bytes, problem, truncation
 
-PERSIAN = ("<html lang='fa'><head><title>گزارش</title></head><body>"
-           "<p>پاراگراف اول این گزارش درباره اقتصاد ایران است.</p>"
-           "<p>پاراگراف دوم با تاریخ ۲۹ تیر ۱۳۹۹ ادامه می‌یابد.</p></body></html>")
-CP1256_TEXT = ("<html><body><p>" + "اين صفحه با رمزگذاري ويندوز ذخيره شده است. " * 4
-               + "</p></body></html>")
+PERSIAN = (
+    "<html lang='fa'><head><title>گزارش</title></head><body>"
+    "<p>پاراگراف اول این گزارش درباره اقتصاد ایران است.</p>"
+    "<p>پاراگراف دوم با تاریخ ۲۹ تیر ۱۳۹۹ ادامه می‌یابد.</p></body></html>"
+)
+CP1256_TEXT = (
+    "<html><body><p>" + "اين صفحه با رمزگذاري ويندوز ذخيره شده است. " * 4 + "</p></body></html>"
+)
 
 
 def page(body, content_type="text/html; charset=utf-8", flags=None, headers=None):
-    return HtmlResponse("http://127.0.0.1/x", body=body, flags=flags,
-                        headers={"Content-Type": content_type, **(headers or {})})
+    return HtmlResponse(
+        "http://127.0.0.1/x",
+        body=body,
+        flags=flags,
+        headers={"Content-Type": content_type, **(headers or {})},
+    )
 
 
 def with_bad_byte(text, byte=b"\xff"):
@@ -23,8 +30,9 @@ def with_bad_byte(text, byte=b"\xff"):
     return raw[:at] + byte + raw[at:]
 
 
-@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/html",
-                                          "text/html; charset=iso-8859-1"])
+@pytest.mark.parametrize(
+    "content_type", ["text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"]
+)
 @pytest.mark.parametrize("byte", [b"\xff", b"\xd8", b"\x81"])
 def test_one_invalid_byte_keeps_a_utf8_page_utf8(content_type, byte):
     response = fix_encoding(page(with_bad_byte(PERSIAN, byte), content_type))
@@ -35,8 +43,9 @@ def test_one_invalid_byte_keeps_a_utf8_page_utf8(content_type, byte):
     assert invalid_bytes(response) == 1
 
 
-@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/html",
-                                          "text/html; charset=iso-8859-1"])
+@pytest.mark.parametrize(
+    "content_type", ["text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"]
+)
 def test_a_windows_1256_page_is_read_as_windows_1256(content_type):
     response = fix_encoding(page(CP1256_TEXT.encode("cp1256"), content_type))
     assert response.encoding == "cp1256"
@@ -46,7 +55,8 @@ def test_a_windows_1256_page_is_read_as_windows_1256(content_type):
 def test_several_scattered_invalid_bytes_stay_in_place():
     raw = PERSIAN.encode()
     raw = raw.replace("اول".encode(), b"\xfe" + "اول".encode()).replace(
-        "دوم".encode(), "دوم".encode() + b"\xc0")
+        "دوم".encode(), "دوم".encode() + b"\xc0"
+    )
     response = fix_encoding(page(raw, "text/html"))
     assert response.encoding == "utf-8"
     assert invalid_bytes(response) == 2
@@ -56,8 +66,10 @@ def test_several_scattered_invalid_bytes_stay_in_place():
 def test_a_stated_encoding_other_than_utf8_is_believed():
     response = fix_encoding(page(CP1256_TEXT.encode("cp1256"), "text/html; charset=windows-1256"))
     assert response.encoding == "cp1256"
-    latin = page("<html><body><p>café crème</p></body></html>".encode("cp1252"),
-                 "text/html; charset=iso-8859-1")
+    latin = page(
+        "<html><body><p>café crème</p></body></html>".encode("cp1252"),
+        "text/html; charset=iso-8859-1",
+    )
     assert fix_encoding(latin).xpath("//p/text()").get() == "café crème"
 
 
