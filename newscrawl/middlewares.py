@@ -156,11 +156,13 @@ class TrapMiddleware:
 
     * A chain of pages that brings no new article or brief (a calendar whose
       every day links to the next, session ids in every link) is cut after
-      ``TRAP_MAX_BARREN_HOPS`` pages: a page yields no item and its parent
-      page brought none either, and so on up the chain. The links that would
-      continue it wait; they are followed after all if the page they stand
-      on turns out to lead to a new article (a listing whose articles arrive
-      after its next page), else counted as ``oldsite/traps/chains_cut``.
+      ``TRAP_MAX_BARREN_HOPS`` pages: the links of a page are held back when
+      it and the pages before it on its chain, that many in a row, yielded no
+      item and led to none. A page leads to an item when one of the pages it
+      links to yields one; that is often known only later (a listing's next
+      page is fetched before its articles), so held-back links are followed
+      after all as soon as their chain turns out to lead somewhere. What is
+      still held back at the end is ``oldsite/traps/chains_cut``.
     * A page's links beyond the first ``TRAP_MAX_LINKS_PER_PAGE`` are not
       followed (``oldsite/traps/links_capped``, per link, and
       ``oldsite/traps/pages_capped``, per page).
@@ -169,12 +171,14 @@ class TrapMiddleware:
     Wayback Machine's requests (a list of captures, no links) pass as they are.
     """
 
-    HOPS, PARENT = "trap_barren_hops", "trap_parent"
+    PARENT = "trap_parent"
 
     def __init__(self, crawler, config: TrapConfig):
         self.crawler, self.stats, self.config = crawler, crawler.stats, config
+        self.parents: dict[str, str | None] = {}  # page -> the page that linked to it
         self.fruitful: set[str] = set()  # pages that brought (or led to) a new item
-        self.waiting: dict[str, list[Request]] = defaultdict(list)  # parent -> cut links
+        self.waiting: dict[str, list[Request]] = {}  # page -> its links held back
+        self.watch: dict[str, set[str]] = defaultdict(set)  # page -> waiting pages after it
         self.capped_example: str | None = None
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
@@ -183,6 +187,7 @@ class TrapMiddleware:
         return cls(crawler, TrapConfig.from_settings(crawler.settings))
 
     def process_spider_output(self, response, result):
+        self.parents.setdefault(response.url, response.meta.get(self.PARENT))
         requests = []
         for entry in result:
             if isinstance(entry, Request):
@@ -194,6 +199,7 @@ class TrapMiddleware:
         yield from self.follow(response, requests)
 
     async def process_spider_output_async(self, response, result):
+        self.parents.setdefault(response.url, response.meta.get(self.PARENT))
         requests = []
         async for entry in result:
             if isinstance(entry, Request):
@@ -205,11 +211,19 @@ class TrapMiddleware:
         for request in self.follow(response, requests):
             yield request
 
+    def barren_run(self, url: str | None) -> int:
+        """How many pages in a row, up to *url*'s page along its chain, brought
+        no new item so far (0 when that page did; counted up to the limit)."""
+        run = 0
+        while url is not None and url not in self.fruitful and run < self.config.max_barren_hops:
+            run += 1
+            url = self.parents.get(url)
+        return run
+
     def follow(self, response, requests):
         """The requests from *response* to send now."""
-        hops = response.meta.get(self.HOPS, 0)
         parent = response.meta.get(self.PARENT)
-        child_hops = 0 if response.url in self.fruitful else hops + 1
+        cut = self.barren_run(response.url) >= self.config.max_barren_hops
         here = clean_url(response.url)
         links = 0
         for request in requests:
@@ -217,7 +231,6 @@ class TrapMiddleware:
                 yield request
                 continue
             if clean_url(request.url) == here:  # the same page again (e.g. rendered)
-                request.meta.setdefault(self.HOPS, hops)
                 if parent is not None:
                     request.meta.setdefault(self.PARENT, parent)
                 yield request
@@ -229,25 +242,38 @@ class TrapMiddleware:
                     self.stats.inc_value("oldsite/traps/pages_capped")
                     self.capped_example = self.capped_example or response.url
                 continue
-            request.meta[self.HOPS] = child_hops
             request.meta[self.PARENT] = response.url
-            if child_hops > self.config.max_barren_hops:
-                self.waiting[response.url].append(request)
-                self.stats.inc_value("oldsite/traps/chains_cut")
+            if cut:
+                self.hold(response.url, request)
                 continue
             yield request
 
+    def hold(self, url: str, request: Request) -> None:
+        """Hold *request*, a link of the page at *url*, until that page's
+        chain leads somewhere."""
+        if url not in self.waiting:
+            self.waiting[url] = []
+            page: str | None = url
+            for _ in range(self.config.max_barren_hops):
+                if page is None:
+                    break
+                self.watch[page].add(url)
+                page = self.parents.get(page)
+        self.waiting[url].append(request)
+        self.stats.inc_value("oldsite/traps/chains_cut")
+
     def credit(self, response):
         """*response* brought a new item: it, and the page that linked to it,
-        lead somewhere; the links cut on them are followed after all."""
+        lead somewhere; links held back on chains through them may go."""
         for url in (response.url, response.meta.get(self.PARENT)):
             if url is None or url in self.fruitful:
                 continue
             self.fruitful.add(url)
-            for request in self.waiting.pop(url, ()):
-                request.meta[self.HOPS] = 0
-                self.stats.inc_value("oldsite/traps/chains_cut", -1)
-                self.crawler.engine.crawl(request)
+            for page in self.watch.pop(url, ()):
+                if page in self.waiting and self.barren_run(page) < self.config.max_barren_hops:
+                    for request in self.waiting.pop(page):
+                        self.stats.inc_value("oldsite/traps/chains_cut", -1)
+                        self.crawler.engine.crawl(request)
 
     def closed(self, spider):
         cut = sum(len(requests) for requests in self.waiting.values())

@@ -129,6 +129,9 @@ def test_crawler_traps_are_cut_and_said(broken_crawl, broken_replica):
         broken.FLOOD_LINKS - newscrawl_settings.TRAP_MAX_LINKS_PER_PAGE
     )
     assert result.log.count("Crawler trap:") == 2
+    # A real listing many pages deep is no trap: every article of it is stored.
+    deep = [p for p in hits if p.startswith(broken.DEEP + "/article-")]
+    assert len(deep) == broken.DEEP_PAGES * broken.DEEP_PER_PAGE
 
 
 def test_retries_only_what_may_recover(broken_crawl, broken_replica):

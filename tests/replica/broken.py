@@ -229,6 +229,8 @@ STRAY_BYTE_PAGES = {  # path -> Content-Type
     "/ایران/صفحه-با-یک-بایت-نامعتبر": "text/html; charset=utf-8",
     "/ایران/صفحه-بدون-برچسب-با-یک-بایت-نامعتبر": "text/html",
 }
+DEEP = "/en/deep-archive"  # a listing of DEEP_PAGES pages, DEEP_PER_PAGE new articles each
+DEEP_PAGES, DEEP_PER_PAGE = 12, 3
 CALENDAR = "/en/calendar/day-{}"
 CALENDAR_DAYS = 5000
 FLOOD = "/en/links-everywhere"
@@ -270,6 +272,7 @@ HOSTILE_CASES = {
     ),
     "/en/world/canonical-on-another-port": ("a canonical on another port", None),
     "/en/world/link-to-another-port": ("a link to another port", None),
+    DEEP: (f"a listing {DEEP_PAGES} pages deep (no trap)", None),
     CALENDAR.format(1): (
         "a calendar whose every day links to the next",
         "oldsite/traps/chains_cut",
@@ -422,6 +425,31 @@ def install_hostile(server, other):
             "body": "Its link leaves the site.",
         }
     )
+
+    def deep_listing(query):
+        page = int(dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("page", 0))
+        rows = "".join(
+            f'<div class="views-row"><h2><a href="{DEEP}/article-{page}-{n}">Story {page}-{n}'
+            f"</a></h2></div>"
+            for n in range(DEEP_PER_PAGE)
+        )
+        more = f'<li class="pager-next"><a href="{DEEP}?page={page + 1}">next ›</a></li>'
+        html = (
+            f"<html><head><title>Archive | Iran International</title></head>"
+            f'<body class="html not-front page-archive"><h1>Archive</h1>'
+            f'<div class="view view-articles"><div class="view-content">{rows}</div>'
+            f'<ul class="pager">{more if page + 1 < DEEP_PAGES else ""}</ul></div></body></html>'
+        )
+        return Reply(200, HTML, html.encode())
+
+    server.set_route(DEEP, deep_listing)
+    for page in range(DEEP_PAGES):
+        for n in range(DEEP_PER_PAGE):
+            article(
+                f"{DEEP}/article-{page}-{n}",
+                f"Story {page}-{n} of the archive",
+                [f"Story {page}-{n} is found at the end of a deep listing."],
+            )
 
     for day in range(1, CALENDAR_DAYS + 1):
         server.set_route(CALENDAR.format(day), lambda q, d=day: _calendar_day(server, d))
