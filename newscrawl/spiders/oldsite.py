@@ -260,13 +260,13 @@ class OldsiteSpider(scrapy.Spider):
         said once, plainly, and ends the crawl as ``render_failed``."""
         request = failure.request
         stats = self.crawler.stats
-        if failure.check(IgnoreRequest):
-            return  # counted where it was decided: robots.txt, a redirect off the site, a gone site
-        if failure.check(HttpError):
+        if failure.check(HttpError):  # an IgnoreRequest too: first
             status = failure.value.response.status
             stats.inc_value(f"oldsite/http_status/{status}")
             self.logger.info("HTTP %d, skipped: %s", status, request.url)
             return
+        if failure.check(IgnoreRequest):
+            return  # counted where it was decided: robots.txt, a redirect off the site, a gone site
         if not request.meta.get("playwright"):
             kind = error_kind(failure)
             stats.inc_value(f"oldsite/errors/{kind}")
