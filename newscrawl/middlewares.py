@@ -141,12 +141,14 @@ class TrapConfig:
 
     max_barren_hops: int
     max_links_per_page: int
+    max_barren_links: int
 
     @classmethod
     def from_settings(cls, settings):
         return cls(
             max_barren_hops=settings.getint("TRAP_MAX_BARREN_HOPS"),
             max_links_per_page=settings.getint("TRAP_MAX_LINKS_PER_PAGE"),
+            max_barren_links=settings.getint("TRAP_MAX_BARREN_LINKS"),
         )
 
 
@@ -163,6 +165,12 @@ class TrapMiddleware:
       page is fetched before its articles), so held-back links are followed
       after all as soon as their chain turns out to lead somewhere. What is
       still held back at the end is ``oldsite/traps/chains_cut``.
+    * Pages that, with the page before them, brought nothing so far may
+      together request at most ``TRAP_MAX_BARREN_LINKS`` links below the
+      last page on their chain that did: a tree of such pages (each linking
+      many new ones) stops there too. Held back, released and counted the
+      same way. (A page whose parent led somewhere always follows its links:
+      so a page that leads somewhere is always found to.)
     * A page's links beyond the first ``TRAP_MAX_LINKS_PER_PAGE`` are not
       followed (``oldsite/traps/links_capped``, per link, and
       ``oldsite/traps/pages_capped``, per page).
@@ -179,6 +187,9 @@ class TrapMiddleware:
         self.fruitful: set[str] = set()  # pages that brought (or led to) a new item
         self.waiting: dict[str, list[Request]] = {}  # page -> its links held back
         self.watch: dict[str, set[str]] = defaultdict(set)  # page -> waiting pages after it
+        self.spent: dict[str | None, int] = defaultdict(
+            int
+        )  # chain root -> links from barren pages
         self.capped_example: str | None = None
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
@@ -211,19 +222,34 @@ class TrapMiddleware:
         for request in self.follow(response, requests):
             yield request
 
-    def barren_run(self, url: str | None) -> int:
+    def barren_run(self, url: str | None) -> tuple[int, str | None]:
         """How many pages in a row, up to *url*'s page along its chain, brought
-        no new item so far (0 when that page did; counted up to the limit)."""
+        no new item so far (0 when that page did; counted up to the limit),
+        and the page before them (the chain's root: the last that did)."""
         run = 0
         while url is not None and url not in self.fruitful and run < self.config.max_barren_hops:
             run += 1
             url = self.parents.get(url)
-        return run
+        return run, url
+
+    def allowed(self, url: str) -> int:
+        """How many more links the page at *url* may request now."""
+        run, root = self.barren_run(url)
+        if run >= self.config.max_barren_hops:
+            return 0
+        if run <= 1:  # its parent led somewhere: its own links decide about it
+            return self.config.max_links_per_page
+        return max(0, self.config.max_barren_links - self.spent[root])
+
+    def spend(self, url: str) -> None:
+        run, root = self.barren_run(url)
+        if run > 1:
+            self.spent[root] += 1
 
     def follow(self, response, requests):
         """The requests from *response* to send now."""
         parent = response.meta.get(self.PARENT)
-        cut = self.barren_run(response.url) >= self.config.max_barren_hops
+        allowed = self.allowed(response.url)
         here = clean_url(response.url)
         links = 0
         for request in requests:
@@ -243,9 +269,11 @@ class TrapMiddleware:
                     self.capped_example = self.capped_example or response.url
                 continue
             request.meta[self.PARENT] = response.url
-            if cut:
+            if allowed <= 0:
                 self.hold(response.url, request)
                 continue
+            allowed -= 1
+            self.spend(response.url)
             yield request
 
     def hold(self, url: str, request: Request) -> None:
@@ -270,10 +298,20 @@ class TrapMiddleware:
                 continue
             self.fruitful.add(url)
             for page in self.watch.pop(url, ()):
-                if page in self.waiting and self.barren_run(page) < self.config.max_barren_hops:
-                    for request in self.waiting.pop(page):
-                        self.stats.inc_value("oldsite/traps/chains_cut", -1)
-                        self.crawler.engine.crawl(request)
+                self.release(page)
+
+    def release(self, page: str) -> None:
+        """Send the links held back on *page* that its chain now allows."""
+        held = self.waiting.get(page)
+        allowed = self.allowed(page)
+        while held and allowed > 0:
+            request = held.pop(0)
+            allowed -= 1
+            self.spend(page)
+            self.stats.inc_value("oldsite/traps/chains_cut", -1)
+            self.crawler.engine.crawl(request)
+        if held is not None and not held:
+            del self.waiting[page]
 
     def closed(self, spider):
         cut = sum(len(requests) for requests in self.waiting.values())

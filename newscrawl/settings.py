@@ -63,6 +63,9 @@ SPIDER_MIDDLEWARES = {
 }
 TRAP_MAX_BARREN_HOPS = 5
 TRAP_MAX_LINKS_PER_PAGE = 500
+# Links that pages with nothing new so far may request, together, below the
+# last page of their chain that brought something (a tree of such pages).
+TRAP_MAX_BARREN_LINKS = 2000
 # A Content-Length larger than what arrived: keep what arrived, flagged
 # "dataloss" and counted as oldsite/malformed/truncated (instead of retrying
 # and losing the page).

@@ -223,6 +223,22 @@ def test_a_page_links_are_capped(caplog):
     assert caplog.text.count("Crawler trap") == 1 and "more than 100 new links" in caplog.text
 
 
+def test_a_tree_of_pages_that_bring_nothing_is_bounded():
+    """Every page links ten new ones, none brings an article."""
+    mw, stats, _ = trap_middleware(TRAP_MAX_BARREN_HOPS=5, TRAP_MAX_BARREN_LINKS=50)
+    _, out = page_output(mw, SITE + "/en/root", [SITE + "/en/t"], items=1)  # an article
+    todo = [entry for entry in out if isinstance(entry, Request)]
+    fetched = 0
+    while todo:
+        request = todo.pop(0)
+        fetched += 1
+        links = [f"{request.url}-{n}" for n in range(10)]
+        todo += page_output(mw, request.url, links, request.meta)[1]
+    # The root's link, its ten links, and then 50 links in all.
+    assert fetched == 1 + 10 + 50
+    assert stats.get_value("oldsite/traps/chains_cut") > 0
+
+
 def test_the_same_page_again_is_no_hop():
     mw, _, _ = trap_middleware(TRAP_MAX_BARREN_HOPS=1)
     url = SITE + "/en/world/a"
