@@ -30,7 +30,6 @@ DATE_CSS = (
     ".submitted",
 )
 _KICKER_RE = re.compile("^(?:{})\\s*(?:ليوم|يوم)?\\s*".format("|".join(xpaths.KICKER_PREFIXES)))
-VIDEO_NODE_TYPES = ("video",)
 # Hosts whose iframes are video players, wherever they sit on a video page.
 PLAYER_HOSTS = (
     "mangomolo.com",
@@ -67,12 +66,10 @@ def _texts(scope, css):
     return [t for t in (element_text(e) for e in scope.css(css)) if t]
 
 
-def node_types(response) -> set[str]:
-    return set(re.findall(r"\bnode-type-([\w-]+)", response.xpath("//body/@class").get("")))
-
-
 def is_video(response, node) -> bool:
-    if node_types(response) & set(VIDEO_NODE_TYPES):
+    """A video node: its node type (``page.VIDEO_NODE_TYPES``) on ``<body>``,
+    or ``node-video`` on the node."""
+    if set(page.node_types(response)) & set(page.VIDEO_NODE_TYPES):
         return True
     return node is not None and "node-video" in (node.attrib.get("class") or "").split()
 
