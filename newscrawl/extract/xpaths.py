@@ -39,27 +39,22 @@ PROSE = etree.XPath("count(//p[string-length(normalize-space()) > 80])")
 
 # ---------------------------------------------------------------- links
 LINKS = etree.XPath("//a[@href]")
-# The "Iran in Brief" block (a View; its block wrapper carries the id).
-BRIEF_BLOCK = etree.XPath(
-    f"//*[{has_class('view-iran-in-brief')} or contains(@id, 'iran-in-brief')]"
-)
 
 # ---------------------------------------------------------------- placeholders
 # Blocks that Drupal fills with AJAX: a View without rows or an empty-text,
 # or an element themes use as a "loading" placeholder.
-PLACEHOLDER_EXPRESSION = (
-    f"//*[{has_class('view')}"
+_EMPTY_VIEW = (
+    f"{has_class('view')}"
     " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
-    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])]"
-    " | //*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])"
 )
-PLACEHOLDER = etree.XPath(PLACEHOLDER_EXPRESSION)
-# The same, relative to a subtree (furniture removed from an article body).
-PLACEHOLDER_BELOW = etree.XPath(
-    ".//*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+_LOADING = (
+    "(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
+    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)"
 )
+PLACEHOLDER = etree.XPath(f"//*[{_EMPTY_VIEW}] | //*[{_LOADING}]")
+# The loading placeholders below a subtree (furniture removed from an article body).
+PLACEHOLDER_BELOW = etree.XPath(f".//*[{_LOADING}]")
 
 # ---------------------------------------------------------------- text (extract/html.py)
 # Never text, wherever they are.
