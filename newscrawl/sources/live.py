@@ -51,7 +51,7 @@ BLOCK_PAGER_MODES = ("once", "every")
 class LiveConfig:
     """The live source's settings, read once (defaults in ``settings.py``)."""
 
-    block_pagers: str = "once"  # "once" per edition and block page, or "every" page's
+    block_pagers: str  # "once" per edition and block page, or "every" page's
 
     @classmethod
     def from_settings(cls, settings) -> LiveConfig:
@@ -173,7 +173,7 @@ class LiveSource(Source):
         if wayback_only:
             raise ValueError("from, to and at choose Wayback Machine captures: "
                              "use them with -a source=wayback")
-        self.config = LiveConfig()
+        self.config: LiveConfig  # read in ``bind``
         self.seen: set[str] = set()  # URLs requested so far
 
     def bind(self, crawler) -> None:

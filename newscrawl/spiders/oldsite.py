@@ -128,7 +128,7 @@ class OldsiteSpider(scrapy.Spider):
                 raise ValueError(f"render cannot be used with source={self.source.name}: "
                                  f"{self.source.no_render}")
             return "never"
-        mode = (self.render or settings.get("RENDER", "auto")).strip().lower()
+        mode = str(self.render or settings.get("RENDER") or "").strip().lower()
         if mode not in MODES:
             raise ValueError(f"render must be one of {', '.join(MODES)}, got {mode!r}")
         return mode
