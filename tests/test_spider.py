@@ -272,12 +272,42 @@ def test_auto_sends_a_page_to_the_browser_once_and_a_rerender_is_no_duplicate():
     assert stats.get_value("oldsite/duplicate_pages") is None
 
 
-def test_an_empty_body_waits_for_the_browser():
+def test_an_empty_body_waits_for_the_browser_but_not_its_links():
+    """Review 8: the item waits for the browser; the links are followed at
+    once, so a failed render loses none of them."""
     spider = make_spider(render="auto")
-    response = page("/en/world/x", drupal("article", text=""))
+    response = page("/en/world/x", drupal("article", text="",
+                                          extra="<a href='/en/world/y'>y</a>"))
     items, requests = parsed(spider, response)
-    assert items == [] and len(requests) == 1
+    assert items == [] and [r.url for r in requests] == [BASE + "/en/world/x",
+                                                         BASE + "/en/world/y"]
     assert requests[0].meta["render_reason"] == "empty_body"
+    assert not requests[1].meta.get("playwright")
+    # The browser's page gives the item; its links were requested already.
+    rendered = page("/en/world/x", drupal("article", extra="<a href='/en/world/y'>y</a>"),
+                    meta=requests[0].meta)
+    items, requests = parsed(spider, rendered)
+    assert [i["url"] for i in items] == [BASE + "/en/world/x"] and requests == []
+
+
+def test_a_listing_rendered_by_the_browser_still_ends_its_pagination():
+    """Review 7: the browser's request keeps the plain request's meta (the
+    digest of the listing page before it, how the page was reached)."""
+    spider = make_spider(render="auto")
+    pager = "<ul class='pager'><li><a href='/en/world?page={}'>next</a></li></ul>"
+    first = page("/en/world?page=2", ("", "", teasers() + pager.format(3)))
+    (following,) = [r for r in parsed(spider, first)[1] if r.url.endswith("?page=3")]
+    # Page 3 comes as a placeholder (its teasers and pager drawn by a script)...
+    plain = page("/en/world?page=3", ("", "", "<div class='view view-articles'></div>"),
+                 meta={**following.meta, "via_more": True})
+    (again,) = parsed(spider, plain)[1]
+    assert again.meta["render_reason"] == "placeholder"
+    assert again.meta["listing_digest"] == following.meta["listing_digest"]
+    assert again.meta["via_more"] is True
+    # ...and the browser shows page 2's teasers again: its pager is not followed.
+    rendered = page("/en/world?page=3", ("", "", teasers() + pager.format(4)), meta=again.meta)
+    assert parsed(spider, rendered)[1] == []
+    assert spider.crawler.stats.get_value("oldsite/pagination/stopped") == 1
 
 
 def test_pages_the_crawl_cannot_place_are_counted_by_node_type():
