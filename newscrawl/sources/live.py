@@ -33,7 +33,7 @@ from newscrawl.urls import (
 )
 
 # The label of the link that ends each item of the "Iran in Brief" block.
-MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
+MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه", "المزيد", "للمزيد")
 # The "Iran in Brief" block: a View of this class, or an element with this in its id.
 BRIEF_BLOCK_CLASSES = ("view-iran-in-brief",)
 BRIEF_BLOCK_ID = "iran-in-brief"
