@@ -18,7 +18,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 
 from newscrawl import __version__, spill, storage
+from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
 from newscrawl.mongo import MongoConfig, connection_problem, describe_uri, scans_by_id
+from newscrawl.urls import LANGUAGES
 
 __all__ = ["MongoPipeline", "connection_problem", "describe_uri", "spider_arguments"]
 
@@ -26,9 +28,6 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "mongo_unavailable"  # the finish reason when MongoDB went away
 COUNTS = ("inserted", "updated", "unchanged", "errors", "spilled")
-# The editions and kinds every `crawls` document counts, zeros included.
-LANGUAGES = ("en", "fa", "ar")
-KINDS = ("article", "brief", "video")
 PROGRESS_PREFIX = "progress/"
 
 

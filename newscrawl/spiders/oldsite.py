@@ -128,7 +128,7 @@ class OldsiteSpider(scrapy.Spider):
                 raise ValueError(f"render cannot be used with source={self.source.name}: "
                                  f"{self.source.no_render}")
             return "never"
-        mode = (self.render or settings.get("RENDER", "auto")).strip().lower()
+        mode = str(self.render or settings.get("RENDER") or "").strip().lower()
         if mode not in MODES:
             raise ValueError(f"render must be one of {', '.join(MODES)}, got {mode!r}")
         return mode
@@ -150,7 +150,8 @@ class OldsiteSpider(scrapy.Spider):
     # ---------------------------------------------------------------- a page
     def parse(self, response):
         """A page: classified, stored if it is a new article or brief, sent to
-        the browser if it needs it, and its links followed."""
+        the browser if it needs it, and its links followed (also when the
+        item waits for the browser: a failed render loses no link)."""
         response = self.readable(self.source.page(response))
         if response is None:
             return
@@ -171,10 +172,9 @@ class OldsiteSpider(scrapy.Spider):
                             self.rendered, self.crawler.stats)
         if again is not None:
             yield again
-            if empty_body:
-                return  # the rendered page gives the item and the links
         if fields is not None:
-            yield self.item(response, url, page, fields)
+            if not (empty_body and again is not None):  # else the rendered page gives it
+                yield self.item(response, url, page, fields)
         elif url is not None and not is_rerender(response):
             self.crawler.stats.inc_value("oldsite/duplicate_pages")
         if self.source.follow_links:
