@@ -23,20 +23,18 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bson import ObjectId
-
-from bson import json_util
+from bson import ObjectId, json_util
 
 from newscrawl import mongo, storage
 
 logger = logging.getLogger(__name__)
 
 RECORD_TYPES = ("article", "crawl", "seen")
-JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True, tzinfo=timezone.utc)
+JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True, tzinfo=UTC)
 
 
 class SpillFile:
@@ -61,21 +59,39 @@ class SpillFile:
         self.count += len(records)
 
 
-def article_record(database: str, collection: str, crawl_id: ObjectId,
-                   entry: storage.Entry, error: str | None = None) -> dict[str, Any]:
-    return {"type": "article", "database": database, "collection": collection,
-            "crawl_id": crawl_id, "seen_at": entry.seen_at, "document": entry.doc,
-            "error": error}
+def article_record(
+    database: str,
+    collection: str,
+    crawl_id: ObjectId,
+    entry: storage.Entry,
+    error: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "type": "article",
+        "database": database,
+        "collection": collection,
+        "crawl_id": crawl_id,
+        "seen_at": entry.seen_at,
+        "document": entry.doc,
+        "error": error,
+    }
 
 
 def crawl_record(database: str, summary: dict[str, Any]) -> dict[str, Any]:
     return {"type": "crawl", "database": database, "collection": "crawls", "document": summary}
 
 
-def seen_record(database: str, collection: str, crawl_id: ObjectId, url: str,
-                seen_at: datetime) -> dict[str, Any]:
-    return {"type": "seen", "database": database, "collection": collection,
-            "crawl_id": crawl_id, "url": url, "seen_at": seen_at}
+def seen_record(
+    database: str, collection: str, crawl_id: ObjectId, url: str, seen_at: datetime
+) -> dict[str, Any]:
+    return {
+        "type": "seen",
+        "database": database,
+        "collection": collection,
+        "crawl_id": crawl_id,
+        "url": url,
+        "seen_at": seen_at,
+    }
 
 
 def read(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
@@ -94,9 +110,14 @@ def read(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
             yield number, record
 
 
-async def load(client: Any, path: str | Path, database: str | None = None,
-               batch_size: int = 100, retry_times: int = 5,
-               retry_delay: float = 1.0) -> Counter[str]:
+async def load(
+    client: Any,
+    path: str | Path,
+    database: str | None = None,
+    batch_size: int = 100,
+    retry_times: int = 5,
+    retry_delay: float = 1.0,
+) -> Counter[str]:
     """Load the spill file at *path* through *client* (an AsyncMongoClient).
 
     Articles go into their record's database (or *database*) with the same
@@ -115,10 +136,8 @@ async def load(client: Any, path: str | Path, database: str | None = None,
         if target not in writers:
             db = client[target[0]]
             writer = storage.Writer(db[target[1]], db["revisions"], retry_times, retry_delay)
-            await writer.retrying(storage.ensure_indexes, db[target[1]],
-                                  storage.ARTICLE_INDEXES)
-            await writer.retrying(storage.ensure_indexes, db["revisions"],
-                                  storage.REVISION_INDEXES)
+            await writer.retrying(storage.ensure_indexes, db[target[1]], storage.ARTICLE_INDEXES)
+            await writer.retrying(storage.ensure_indexes, db["revisions"], storage.REVISION_INDEXES)
             writer.scans = await mongo.scans_by_id(client)
             await writer.load()
             writers[target] = writer
@@ -131,8 +150,11 @@ async def load(client: Any, path: str | Path, database: str | None = None,
             if error is None:
                 counts[step.outcome] += 1
                 if step.outcome == "stale":
-                    logger.warning("%s changed since this record was crawled; kept the "
-                                   "stored content, merged the seen dates", step.url)
+                    logger.warning(
+                        "%s changed since this record was crawled; kept the "
+                        "stored content, merged the seen dates",
+                        step.url,
+                    )
             else:
                 counts["errors"] += 1
                 logger.error("Could not store %s: %s", step.url, storage.brief(error))
@@ -147,12 +169,13 @@ async def load(client: Any, path: str | Path, database: str | None = None,
             crawls.append((target, record["document"]))
         elif record["type"] == "seen":
             writer = await writer_for(target)
-            if record["url"] in writer.known:
+            if record["url"] in (writer.known or {}):
                 writer.saw(record["url"], record["seen_at"])
                 counts["unchanged"] += 1
         else:
             pending.setdefault(target, []).append(
-                storage.Entry(record["document"], record["seen_at"]))
+                storage.Entry(record["document"], record["seen_at"])
+            )
             if len(pending[target]) >= batch_size:
                 await write(target)
     for target in list(pending):

@@ -5,7 +5,7 @@ and only changed articles are read one by one."""
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pymongo
 from pymongo import monitoring
@@ -13,7 +13,7 @@ from pymongo import monitoring
 from newscrawl import mongo, spill, storage
 from tests.test_mongo_pipeline import article
 
-T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 class Commands(monitoring.CommandListener):
@@ -44,13 +44,15 @@ def write(mongo_uri, db, batches, scans=False, listener=None, final=True):
     load once, write each batch, flush the unchanged at the end."""
 
     async def go():
-        client = pymongo.AsyncMongoClient(mongo_uri, tz_aware=True,
-                                          event_listeners=[listener] if listener else [])
+        client = pymongo.AsyncMongoClient(
+            mongo_uri, tz_aware=True, event_listeners=[listener] if listener else []
+        )
         try:
             articles = client[db.name]["articles"]
             await storage.ensure_indexes(articles, storage.ARTICLE_INDEXES)
-            writer = storage.Writer(articles, client[db.name]["revisions"], scans=scans,
-                                    seen_batch=40)
+            writer = storage.Writer(
+                articles, client[db.name]["revisions"], scans=scans, seen_batch=40
+            )
             await writer.load()
             if listener:
                 listener.names.clear()
@@ -104,8 +106,7 @@ def test_where_updates_scan_the_unchanged_are_written_by_one_rewrite(mongo_uri, 
     before = {d["_id"]: d for d in mongo_db.articles.find()}
     later = T0 + timedelta(hours=5)
     listener = Commands()
-    results = write(mongo_uri, mongo_db, [entries(range(60), later)], scans=True,
-                    listener=listener)
+    results = write(mongo_uri, mongo_db, [entries(range(60), later)], scans=True, listener=listener)
     assert outcomes(results) == ["unchanged"] * 60
     assert listener.count("update") == 0  # no per-article update at all
     after = {d["_id"]: d for d in mongo_db.articles.find()}
@@ -119,11 +120,17 @@ def test_where_updates_scan_the_unchanged_are_written_by_one_rewrite(mongo_uri, 
     assert [c for c in mongo_db.list_collection_names() if "rewrite" in c] == []
     # A few unchanged articles are not worth a rewrite: update_many.
     listener = Commands()
-    write(mongo_uri, mongo_db, [entries(range(3), later + timedelta(hours=1))], scans=True,
-          listener=listener)
+    write(
+        mongo_uri,
+        mongo_db,
+        [entries(range(3), later + timedelta(hours=1))],
+        scans=True,
+        listener=listener,
+    )
     assert listener.count("update") == 1
-    assert mongo_db.articles.find_one({"_id": article(0)["url"]})["last_seen_at"] == \
-        later + timedelta(hours=1)
+    assert mongo_db.articles.find_one({"_id": article(0)["url"]})[
+        "last_seen_at"
+    ] == later + timedelta(hours=1)
 
 
 def test_an_interrupted_rewrite_is_put_back(mongo_uri, mongo_db):
@@ -140,8 +147,7 @@ def test_an_interrupted_rewrite_is_put_back(mongo_uri, mongo_db):
             await client.close()
 
     asyncio.run(go())
-    assert mongo_db.list_collection_names(filter={"name": {"$regex": "^articles"}}) == \
-        ["articles"]
+    assert mongo_db.list_collection_names(filter={"name": {"$regex": "^articles"}}) == ["articles"]
     assert mongo_db.articles.count_documents({}) == 5
 
 
@@ -156,8 +162,10 @@ def test_an_insert_that_meets_a_stored_article_is_the_update_it_is(mongo_uri, mo
             await writer.load()  # empty
             other = storage.Writer(db.articles, db.revisions)
             await other.write(entries([1, 2], T0))
-            return await writer.write(entries([1], T0 + timedelta(hours=1), body="New.")
-                                      + entries([2, 3], T0 + timedelta(hours=1)))
+            return await writer.write(
+                entries([1], T0 + timedelta(hours=1), body="New.")
+                + entries([2, 3], T0 + timedelta(hours=1))
+            )
         finally:
             await client.close()
 
@@ -182,8 +190,12 @@ def test_unwritten_sightings_spill_and_load(mongo_uri, mongo_db, tmp_path):
     write(mongo_uri, mongo_db, [entries(range(3), T0)])
     later = T0 + timedelta(days=2)
     file = spill.SpillFile(tmp_path, "seen.jsonl")
-    file.write([spill.seen_record(mongo_db.name, "articles", None, article(n)["url"], later)
-                for n in range(2)])
+    file.write(
+        [
+            spill.seen_record(mongo_db.name, "articles", None, article(n)["url"], later)
+            for n in range(2)
+        ]
+    )
 
     async def go():
         client = pymongo.AsyncMongoClient(mongo_uri, tz_aware=True)
@@ -211,9 +223,11 @@ def test_text_index_where_the_server_has_one(mongo_uri, mongo_db, caplog):
 
     with caplog.at_level(logging.INFO, logger="newscrawl.storage"):
         created = asyncio.run(go())
-    docs = [storage.document(article(1, language="fa", search_text="اعتراض در تهران")),
-            storage.document(article(2, language="ar", search_text="الرصد الصحافي")),
-            storage.document(article(3, language="en", search_text="sanctions on iran"))]
+    docs = [
+        storage.document(article(1, language="fa", search_text="اعتراض در تهران")),
+        storage.document(article(2, language="ar", search_text="الرصد الصحافي")),
+        storage.document(article(3, language="en", search_text="sanctions on iran")),
+    ]
     write(mongo_uri, mongo_db, [[storage.Entry(d, T0) for d in docs]])
     assert mongo_db.articles.count_documents({}) == 3
     if not created:
