@@ -1,14 +1,14 @@
 # newscrawl: the commands people run. `make` alone lists them; see README.md.
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-crawl crawl demo report test test-fast lint mongo mongo-stop clean \
-        deploy bench bench-smoke
+        deploy bench bench-smoke bench-deps
 
 PY := .venv/bin/python
 MONGO_DATA ?= data/ferretdb
 MONGO_PORT ?= 27017
 TARGET ?= local
 BENCH_N ?= 5000
-BENCH_RUNS ?= 3
+BENCH_RUNS ?= 1
 
 help:  ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,13 +45,15 @@ mongo-stop:  ## stop it
 deploy: setup  ## build the egg and deploy it to the Scrapyd of scrapy.cfg's TARGET (local, compose); needs SCRAPYD_USERNAME/SCRAPYD_PASSWORD
 	scripts/deploy.sh $(TARGET)
 
-bench: setup  ## the benchmark on a generated replica (bench/results/ and BENCHMARKS.md)
-	@command -v nginx >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+bench-deps: setup  # nginx from Debian's packages (as root) and bench/requirements.txt
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
 	  || (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+
+bench: bench-deps  ## the crawl at N = BENCH_N and 2N vs bare Scrapy, WARC, the database stage (bench/results/, BENCHMARKS.md)
 	$(PY) -m bench.run --n $(BENCH_N) --runs $(BENCH_RUNS) --markdown BENCHMARKS.md $(BENCH_ARGS)
 
-bench-smoke: setup  ## the benchmark's small version (N = 200, one run), as a test
+bench-smoke: bench-deps  ## the benchmark's small version (N = 200, one run), as a test
 	$(PY) -m pytest -q -m bench tests/test_bench_smoke.py
 
 clean:  ## remove caches

@@ -1,12 +1,12 @@
-"""Bare Scrapy: the ceiling the full crawl is measured against.
+"""Bare Scrapy: the reference the full crawl is measured against.
 
 The same start pages (``/en`` and ``/``), the same links and the same
 dedup as the ``oldsite`` spider (every ``<a href>`` on the site's host,
 each absolute URL requested once: the spider keeps a set of what it
 requested, as ``oldsite`` does, so duplicates never become Request objects;
 robots.txt and Scrapy's dupefilter behind it) and the same settings, but no
-page classification, no URL normalization, no extraction, no items and no
-pipelines.
+page classification, no URL normalization, no extraction, no items, none of
+the project's middlewares and no pipelines.
 
     scrapy runspider bench/bare_spider.py -a base_url=http://127.0.0.1:18501 [-a docs=SITE/docs.txt]
 
@@ -27,7 +27,11 @@ SKIP = ("#", "mailto:", "javascript:", "tel:")
 class BareSpider(scrapy.Spider):
     name = "bench_bare"
     custom_settings = {
+        # Scrapy's own components only: none of the project's middlewares
+        # (WARC among them) or pipelines; its extensions stay (STATS_FILE).
         "ITEM_PIPELINES": {},
+        "DOWNLOADER_MIDDLEWARES": {},
+        "SPIDER_MIDDLEWARES": {},
         # Plain HTTP, as the full crawl with -a render=never.
         "DOWNLOAD_HANDLERS": {},
     }

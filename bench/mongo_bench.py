@@ -294,6 +294,7 @@ def run_db_stage(
         path = write_spill_file(size, work / f"spill-{size}.jsonl", spill_db)
         for step in STEPS:
             cpu = mongo_cpu() if mongo_cpu else None
+            client_cpu = time.process_time()  # this process: the pipeline and the driver
             try:
                 if step in ("first", "recrawl"):
                     entry = asyncio.run(_pipeline_pass(mongo_uri, pipeline_db, size, work))
@@ -312,6 +313,8 @@ def run_db_stage(
             }
             if mongo_cpu:
                 entry["server_cpu_ms_per_doc"] = round(1000 * (mongo_cpu() - cpu) / size, 3)
+            entry["client_cpu_ms_per_doc"] = round(
+                1000 * (time.process_time() - client_cpu) / size, 3)
             result["steps"][step][str(size)] = entry
             log(
                 f"db stage {size}/{step}: {entry['ms_per_doc']} ms per document "

@@ -14,8 +14,9 @@ def run_process(command, log_path, env=None, timeout=600, cwd=None, graceful=Fal
     later; *stopped* says whether that happened."""
     with open(log_path, "w") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         stopped = threading.Event()
 
         def stop():

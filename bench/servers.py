@@ -1,10 +1,8 @@
 """Processes the benchmark runs beside the crawl: the static server (nginx,
-or the Python fallback), FerretDB, and the measurement of their CPU time;
-plus a small HTTP load generator that shows the server is not the bottleneck.
+on loopback), FerretDB, and the measurement of their CPU time.
 """
 
-import asyncio
-import itertools
+import contextlib
 import os
 import shutil
 import signal
@@ -13,7 +11,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -31,16 +28,6 @@ def free_port(preferred=None):
     raise RuntimeError("no free port")
 
 
-def port_free(port):
-    """Whether this process can listen on 127.0.0.1:*port* now."""
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def wait_port(port, proc=None, timeout=15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -54,20 +41,13 @@ def wait_port(port, proc=None, timeout=15.0):
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout:g} s")
 
 
-def _children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(p) for p in f.read().split()]
-    except OSError:
-        return []
-
-
 def process_tree(pid):
+    """*pid* and its descendants."""
     pids, todo = [], [pid]
     while todo:
-        p = todo.pop()
-        pids.append(p)
-        todo.extend(_children(p))
+        pids.append(p := todo.pop())
+        with contextlib.suppress(OSError):
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
     return pids
 
 
@@ -84,40 +64,6 @@ def cpu_seconds(pids):
         utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
         total += (utime + stime + cutime + cstime) / CLK_TCK
     return total
-
-
-class Server:
-    """A running static server for one or more sites (``{port: www}``)."""
-
-    kind = "?"
-
-    def __init__(self, sites, work):
-        self.sites, self.work = dict(sites), Path(work)
-        self.procs = []
-
-    def pids(self):
-        return [p for proc in self.procs if proc.poll() is None for p in process_tree(proc.pid)]
-
-    def cpu_seconds(self):
-        return cpu_seconds(self.pids())
-
-    def stop(self):
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        self.procs = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 NGINX_CONF = """\
@@ -161,72 +107,57 @@ NGINX_SERVER = """\
 """
 
 
-class Nginx(Server):
-    kind = "nginx"
+class Nginx:
+    """nginx on loopback for the sites ``{port: www}``; its files in *work*."""
+
+    def __init__(self, sites, work):
+        self.sites, self.work, self.proc = dict(sites), Path(work), None
 
     @staticmethod
-    def available():
+    def binary():
         return shutil.which("nginx") or (os.path.exists("/usr/sbin/nginx") and "/usr/sbin/nginx")
 
     @staticmethod
     def version():
-        binary = Nginx.available()
-        if not binary:
+        if not Nginx.binary():
             return None
-        out = subprocess.run([binary, "-v"], capture_output=True, text=True)
+        out = subprocess.run([Nginx.binary(), "-v"], check=False, capture_output=True, text=True)
         return (out.stderr or out.stdout).strip().split("/")[-1]
 
     def start(self):
-        self.work.mkdir(parents=True, exist_ok=True)
-        (self.work / "tmp").mkdir(exist_ok=True)
-        servers = "".join(NGINX_SERVER.format(port=port, www=www) for port, www in self.sites.items())
-        conf = self.work / "nginx.conf"
+        if not self.binary():
+            raise RuntimeError("nginx is not installed: apt-get install nginx (make bench does it)")
+        (self.work / "tmp").mkdir(parents=True, exist_ok=True)
+        servers = "".join(NGINX_SERVER.format(port=p, www=www) for p, www in self.sites.items())
         # As root, nginx's workers would run as nobody, who cannot read a
         # site under a private directory (pytest's tmp_path): keep root's.
         user = "user root;\n" if os.geteuid() == 0 else ""
+        conf = self.work / "nginx.conf"
         conf.write_text(NGINX_CONF.format(user=user, work=self.work, servers=servers))
-        log = open(self.work / "nginx.out", "w")
-        proc = subprocess.Popen([self.available(), "-c", str(conf), "-p", str(self.work)],
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.procs.append(proc)
+        with open(self.work / "nginx.out", "w") as out:
+            command = [self.binary(), "-c", str(conf), "-p", str(self.work)]
+            self.proc = subprocess.Popen(command, stdout=out, stderr=out, start_new_session=True)
         try:
             for port in self.sites:
-                wait_port(port, proc)
-        except RuntimeError:
+                wait_port(port, self.proc)
+        except RuntimeError as exc:
             self.stop()
-            raise RuntimeError("nginx did not start: " + (self.work / "nginx.out").read_text()[-2000:])
+            out = (self.work / "nginx.out").read_text()[-2000:]
+            raise RuntimeError(f"nginx did not start: {out}") from exc
         return self
+
+    def cpu_seconds(self):
+        alive = self.proc is not None and self.proc.poll() is None
+        return cpu_seconds(process_tree(self.proc.pid)) if alive else 0.0
 
     def stop(self):
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGQUIT)  # graceful: workers too
-        super().stop()
-
-
-class PythonStatic(Server):
-    kind = "python"
-
-    def start(self):
-        self.work.mkdir(parents=True, exist_ok=True)
-        for port, www in self.sites.items():
-            log = open(self.work / f"static-{port}.out", "w")
-            proc = subprocess.Popen([sys.executable, "-m", "bench.static_server", "--root", str(www),
-                                     "--port", str(port)], cwd=ROOT, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
-            self.procs.append(proc)
-            wait_port(port, proc)
-        return self
-
-
-def start_server(kind, sites, work):
-    """Start ``nginx``, ``python`` or ``auto`` (nginx when installed)."""
-    if kind == "auto":
-        kind = "nginx" if Nginx.available() else "python"
-    if kind == "nginx" and not Nginx.available():
-        raise RuntimeError("nginx is not installed (apt-get install nginx), use --server python")
-    cls = Nginx if kind == "nginx" else PythonStatic
-    return cls(sites, work).start()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)  # graceful: its workers too
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
 
 
 # ------------------------------------------------------------------ FerretDB
@@ -239,81 +170,18 @@ class FerretDB:
 
     def start(self):
         self.port = free_port()
-        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "start", str(self.work), str(self.port)],
-                       check=True, cwd=ROOT)
+        self._script("start", str(self.port), check=True)
         return f"mongodb://127.0.0.1:{self.port}/"
 
-    def pids(self):
-        try:
-            pid = int((self.work / "ferretdb.pid").read_text())
-        except (OSError, ValueError):
-            return []
-        return process_tree(pid)
+    def _script(self, *args, check=False):
+        command = [str(ROOT / "scripts/ferretdb.sh"), args[0], str(self.work), *args[1:]]
+        subprocess.run(command, check=check, cwd=ROOT, stdout=sys.stderr)
 
     def cpu_seconds(self):
-        return cpu_seconds(self.pids())
+        try:
+            return cpu_seconds(process_tree(int((self.work / "ferretdb.pid").read_text())))
+        except (OSError, ValueError):
+            return 0.0
 
     def stop(self):
-        subprocess.run([str(ROOT / "scripts/ferretdb.sh"), "stop", str(self.work)], check=False, cwd=ROOT)
-
-
-# ------------------------------------------------------------------ load
-async def _client(host, port, targets, counter, deadline):
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        while time.perf_counter() < deadline:
-            try:
-                target = next(targets)
-            except StopIteration:
-                return
-            writer.write(f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                         f"User-Agent: bench-load\r\nAccept: text/html\r\n\r\n".encode("latin-1"))
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head.split(b" ", 2)[1])
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
-            counter["requests"] += 1
-            counter["bytes"] += length
-            counter["errors"] += status != 200
-    finally:
-        writer.close()
-
-
-async def _load(urls, concurrency, seconds):
-    parts = urlsplit(urls[0])
-    targets = itertools.cycle([u[len(f"{parts.scheme}://{parts.netloc}"):] for u in urls])
-    counter = {"requests": 0, "bytes": 0, "errors": 0}
-    started = time.perf_counter()
-    await asyncio.gather(*(_client(parts.hostname, parts.port, targets, counter, started + seconds)
-                           for _ in range(concurrency)))
-    counter["seconds"] = time.perf_counter() - started
-    return counter
-
-
-def load_test(server, urls, concurrency=16, seconds=5.0):
-    """Fetch *urls* (in order, again and again) over *concurrency* keep-alive
-    connections for *seconds*: the pages/s a Python client gets
-    (a lower bound of what the server can do) and the server's CPU time per
-    page (its own ceiling: one core / that)."""
-    cpu_before = server.cpu_seconds()
-    cpu_client = time.process_time()
-    result = asyncio.run(_load(urls, concurrency, seconds))
-    client_cpu = time.process_time() - cpu_client
-    server_cpu = server.cpu_seconds() - cpu_before
-    pages = max(result["requests"], 1)
-    return {
-        "server": server.kind,
-        "concurrency": concurrency,
-        "requests": result["requests"],
-        "errors": result["errors"],
-        "seconds": round(result["seconds"], 3),
-        "pages_per_s": round(result["requests"] / result["seconds"], 1),
-        "mb_per_s": round(result["bytes"] / result["seconds"] / 1e6, 1),
-        "client_cpu_s": round(client_cpu, 3),
-        "server_cpu_s": round(server_cpu, 3),
-        "server_cpu_ms_per_page": round(1000 * server_cpu / pages, 4),
-        "server_ceiling_pages_per_s": round(pages / server_cpu, 0) if server_cpu > 0 else None,
-    }
+        self._script("stop")

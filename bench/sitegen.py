@@ -26,13 +26,11 @@ Files: ``<out>/www/<unicode path>/index.html`` for a page, and
 ``?page=N`` to ``page-N.html`` when it exists, else serves ``index.html``
 (so ``?page=1`` of an article, the brief block's second page, is the same
 page again, as on the site). ``<out>/manifest.json`` describes the site,
-``<out>/docs.txt`` lists the paths of the documents, ``<out>/urls.txt``
-every page URL (for the server throughput check).
-
-    python -m bench.sitegen --n 5000 --origin http://127.0.0.1:18501 --out /tmp/site
+``<out>/docs.txt`` lists the paths of the documents. ``bench.run`` calls
+``generate()``.
 """
 
-import argparse
+import hashlib
 import json
 import random
 import re
@@ -47,7 +45,6 @@ from persiantools.jdatetime import JalaliDate
 from tests.replica import content as C
 from tests.replica import site as R
 
-VERSION = 3  # bump when the output changes: cached sites are then regenerated
 PER_PAGE = 10  # teasers per listing page (Drupal's Views default)
 PAGER_QUANTITY = 9  # page links in Drupal 7's pager
 BRIEF_SHARE = 0.10
@@ -57,25 +54,35 @@ MENU_TAGS = 30
 HOME_TEASERS = 20
 MIN_KB, MAX_KB = 30, 80
 
+
+def _words(text, sep=None):
+    return tuple(text.split(sep))
+
+
 SECTIONS = {
-    "en": (("/en/world", "World"), ("/en/iran", "Iran"), ("/en/politics", "Politics"),
-           ("/en/economy", "Economy"), ("/en/society", "Society"), ("/en/sport", "Sport")),
-    "fa": (("/سیاست", "سیاست"), ("/ایران", "ایران"), ("/جهان", "جهان"),
-           ("/اقتصاد", "اقتصاد"), ("/جامعه", "جامعه"), ("/ورزش", "ورزش")),
+    "en": tuple(
+        (f"/en/{w.lower()}", w) for w in _words("World Iran Politics Economy Society Sport")
+    ),
+    "fa": tuple((f"/{w}", w) for w in _words("سیاست ایران جهان اقتصاد جامعه ورزش")),
 }
 BRIEF_PREFIX = {"en": "/en/brief", "fa": "/brief"}
-RESERVED = {"/en", "/", "/en/brief", "/brief", "/en/contact", "/en/user", "/user", "/en/search",
-            "/search", "/sites", "/en/sites"}
-AUTHORS = {"en": ("Kian Rahimi", "Nadia Farahani", "Daniel Harper", "Maryam Sinaiee",
-                  "Arash Alaei", "Sarah Collins"),
-           "fa": ("سارا احمدی", "مریم رضایی", "علی نوری", "بهروز کریمی", "نسرین طاهری")}
-JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان",
-                 "آذر", "دی", "بهمن", "اسفند")
+# paths a tag must not take
+RESERVED = {"/en", "/", "/en/brief", "/brief", "/en/contact", "/en/user", "/user", "/search"}
+RESERVED |= {"/en/search", "/sites", "/en/sites"}
+AUTHORS = {
+    "en": _words(
+        "Kian Rahimi,Nadia Farahani,Daniel Harper,Maryam Sinaiee,Arash Alaei,Sarah Collins", ","
+    ),
+    "fa": ("سارا احمدی", "مریم رضایی", "علی نوری", "بهروز کریمی", "نسرین طاهری"),
+}
+JALALI_MONTHS = _words("فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند")
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-MODULES = ("views", "ctools", "panels", "field_group", "ds", "jquery_update", "date", "colorbox",
-           "extlinks", "google_analytics", "metatag", "pathauto", "token", "i18n", "locale",
-           "admin_menu", "entity", "libraries", "media", "file_entity", "wysiwyg", "xmlsitemap")
+MODULES = _words(
+    "views ctools panels field_group ds jquery_update date colorbox extlinks google_analytics "
+    "metatag pathauto token i18n locale admin_menu entity libraries media file_entity wysiwyg "
+    "xmlsitemap"
+)
 
 
 # ------------------------------------------------------------------ text
@@ -143,7 +150,9 @@ def _date_texts(rng, lang, when, kind):
             text = f"{when:%A}, {when:%m/%d/%Y - %H:%M}"
         else:
             text = f"{when:%b} {when.day}, {when.year}"
-        meta = f"{when:%Y-%m-%dT%H:%M:00}+04:30" if kind == "article" and rng.random() < 0.7 else None
+        meta = (
+            f"{when:%Y-%m-%dT%H:%M:00}+04:30" if kind == "article" and rng.random() < 0.7 else None
+        )
         return text, meta, "date-display-single"
     j = JalaliDate.to_jalali(when.date())
     style = rng.random()
@@ -177,27 +186,54 @@ class Site:
             start = datetime(2022, 12, 31, 22, 0)
             for i in range(count):
                 nid += 1
-                kind = "brief" if i % 10 == 9 and len(self.briefs[lang]) < n_briefs or \
-                    n_articles <= len(self.articles[lang]) else "article"
+                kind = (
+                    "brief"
+                    if i % 10 == 9
+                    and len(self.briefs[lang]) < n_briefs
+                    or n_articles <= len(self.articles[lang])
+                    else "article"
+                )
                 when = start - timedelta(minutes=37 * i + rng.randint(0, 30))
                 title = _title(rng, lang)
-                paras = tuple(_paragraph(rng, lang) for _ in range(
-                    rng.randint(2, 3) if kind == "brief" else rng.randint(4, 14)))
+                paras = tuple(
+                    _paragraph(rng, lang)
+                    for _ in range(rng.randint(2, 3) if kind == "brief" else rng.randint(4, 14))
+                )
                 date_text, date_meta, date_class = _date_texts(rng, lang, when, kind)
                 if kind == "brief":
                     path = f"{BRIEF_PREFIX[lang]}/{_slug(title, nid)}"
-                    doc = C.Doc(path, lang, "brief", nid, title, paras, date_text, None,
-                                date_class=date_class)
+                    doc = C.Doc(
+                        path, lang, kind, nid, title, paras, date_text, None, date_class=date_class
+                    )
                     self.briefs[lang].append(doc)
                 else:
                     sec_path, sec_name = SECTIONS[lang][rng.randrange(len(SECTIONS[lang]))]
                     path = f"{sec_path}/{_slug(title, nid)}"
-                    images = tuple((f"photo-{nid}-{k}.jpg", _sentence(rng, lang) if rng.random() < 0.6 else None)
-                                   for k in range(rng.choice((0, 1, 1, 1, 2))))
-                    doc = C.Doc(path, lang, "article", nid, title, paras, date_text, None, date_meta,
-                                sec_name, tuple(rng.sample(self.tags[lang], rng.randint(2, 4))),
-                                tuple(rng.sample(AUTHORS[lang], rng.choice((0, 0, 1, 1, 2)))),
-                                images, date_class=date_class)
+                    images = tuple(
+                        (
+                            f"photo-{nid}-{k}.jpg",
+                            _sentence(rng, lang) if rng.random() < 0.6 else None,
+                        )
+                        for k in range(rng.choice((0, 1, 1, 1, 2)))
+                    )
+                    tags = tuple(rng.sample(self.tags[lang], rng.randint(2, 4)))
+                    authors = tuple(rng.sample(AUTHORS[lang], rng.choice((0, 0, 1, 1, 2))))
+                    doc = C.Doc(
+                        path,
+                        lang,
+                        kind,
+                        nid,
+                        title,
+                        paras,
+                        date_text,
+                        None,
+                        date_meta,
+                        sec_name,
+                        tags,
+                        authors,
+                        images,
+                        date_class=date_class,
+                    )
                     self.section_of[path] = (sec_path, sec_name)
                     self.articles[lang].append(doc)
                 self.docs[lang].append(doc)
@@ -209,8 +245,14 @@ class Site:
             words = rng.sample(VOCAB[lang], 2 if lang == "en" or rng.random() < 0.5 else 1)
             tag = " ".join(w[:1].upper() + w[1:] if lang == "en" else w for w in words)
             path = R.tag_path(lang, tag)
-            if path in seen or path in RESERVED or any(path == s for s, _ in SECTIONS[lang]) \
-                    or "/" in tag or "?" in tag or "#" in tag:
+            if (
+                path in seen
+                or path in RESERVED
+                or any(path == s for s, _ in SECTIONS[lang])
+                or "/" in tag
+                or "?" in tag
+                or "#" in tag
+            ):
                 continue
             seen.add(path)
             tags.append(tag)
@@ -226,44 +268,61 @@ def windowed_pager(path, page, total, kind):
     core = kind == "core"
     first = max(0, min(page - PAGER_QUANTITY // 2, total - PAGER_QUANTITY))
     last = min(total, first + PAGER_QUANTITY)
-    li = lambda cls, inner: f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
-    a = lambda n, label: f'<a title="Go to page {n + 1}" href="{R.page_href(path, n)}">{label}</a>'
+
+    def li(cls, inner):
+        return f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
+
+    def a(n, label):
+        return f'<a title="Go to page {n + 1}" href="{R.page_href(path, n)}">{label}</a>'
+
     ellipsis = li("pager-ellipsis", "…") if core else li("disabled", "<span>…</span>")
     items = []
     if page > 0:
-        items += [li("pager-first", a(0, "« first")),
-                  li("pager-previous" if core else "prev", a(page - 1, "‹ previous"))]
+        items += [
+            li("pager-first", a(0, "« first")),
+            li("pager-previous" if core else "prev", a(page - 1, "‹ previous")),
+        ]
     if first > 0:
         items.append(ellipsis)
     for n in range(first, last):
         if n == page:
-            items.append(li("pager-current", str(n + 1)) if core else li("active", f"<span>{n + 1}</span>"))
+            items.append(
+                li("pager-current", str(n + 1)) if core else li("active", f"<span>{n + 1}</span>")
+            )
         else:
             items.append(li("pager-item" if core else "", a(n, str(n + 1))))
     if last < total:
         items.append(ellipsis)
     if page < total - 1:
-        items += [li("pager-next" if core else "next", a(page + 1, "next ›")),
-                  li("pager-last", a(total - 1, "last »"))]
+        items += [
+            li("pager-next" if core else "next", a(page + 1, "next ›")),
+            li("pager-last", a(total - 1, "last »")),
+        ]
     if core:
         return R.tpl("pager", wrapper="item-list", ul_class="pager", items="".join(items))
     return R.tpl("pager", wrapper="text-center", ul_class="pagination", items="".join(items))
 
 
+def block(block_id, module, title, content):
+    return R.tpl("block", id=block_id, module=module, title=title, content=content)
+
+
 def brief_block(ctx, lang, briefs):
     more = R.LANG[lang]["more"]
-    rows = [f'<div class="views-field views-field-body"><div class="field-content">'
-            f'<p>{R.raw(d.paras[0])}{R.link(d.path, more)}</p></div></div>' for d in briefs]
+    rows = [
+        f'<div class="views-field views-field-body"><div class="field-content">'
+        f"<p>{R.raw(d.paras[0])}{R.link(d.path, more)}</p></div></div>"
+        for d in briefs
+    ]
     content = R.view("iran-in-brief", "block", rows, ctx, R.BRIEF_BLOCK_PAGES, "core", lang)
-    return R.tpl("block", id="views-iran-in-brief-block", module="views",
-                 title=R.LANG[lang]["brief_title"], content=content)
+    return block("views-iran-in-brief-block", "views", R.LANG[lang]["brief_title"], content)
 
 
 def most_read_block(lang, docs):
     items = "".join(f'<li class="leaf">{R.link(d.path, R.raw(d.title))}</li>' for d in docs)
     title = "Most read" if lang == "en" else "پربازدیدترین‌ها"
-    return R.tpl("block", id="views-most-read-block", module="views", title=title,
-                 content=f'<div class="item-list"><ul class="most-read">{items}</ul></div>')
+    content = f'<div class="item-list"><ul class="most-read">{items}</ul></div>'
+    return block("views-most-read-block", "views", title, content)
 
 
 def topics_block(site, lang):
@@ -271,20 +330,24 @@ def topics_block(site, lang):
     links += [(R.tag_path(lang, t), t) for t in site.tags[lang][:MENU_TAGS]]
     items = "".join(f'<li class="leaf">{R.link(p, name)}</li>' for p, name in links)
     title = "Topics" if lang == "en" else "موضوع‌ها"
-    return R.tpl("block", id="block-menu-topics", module="menu", title=title,
-                 content=f'<ul class="menu nav">{items}</ul>')
+    return block("block-menu-topics", "menu", title, f'<ul class="menu nav">{items}</ul>')
 
 
 def teaser(site, doc):
     sec = site.section_of.get(doc.path)
-    image = R.field("field-image", [R.link(doc.path, f'<img src="{R.image_src(doc.images[0][0], "large_teaser")}" alt="">')],
-                    "image") if doc.images else ""
+    image = ""
+    if doc.images:
+        img = f'<img src="{R.image_src(doc.images[0][0], "large_teaser")}" alt="">'
+        image = R.field("field-image", [R.link(doc.path, img)], "image")
     return R.tpl(
-        "teaser", href=R.href(doc.path), image=image,
+        "teaser",
+        href=R.href(doc.path),
+        image=image,
         title=R.field("title", [f"<h1>{R.link(doc.path, R.raw(doc.title))}</h1>"], "ds"),
         section=R.field("field-section", [R.link(*sec)], "taxonomy-term-reference") if sec else "",
         summary=R.field("body", [f"<p>{R.raw(doc.paras[0])}</p>"], "text-with-summary"),
-        tags=R.tags_field(doc), date=doc.date_text,
+        tags=R.tags_field(doc),
+        date=doc.date_text,
     )
 
 
@@ -293,10 +356,16 @@ SETTINGS_MARK = "<!--drupal-settings-->"
 
 
 def assets(origin, rng):
-    css = "\n".join(f'  <link type="text/css" rel="stylesheet" href="{origin}/sites/default/files/css/'
-                    f'css_{rng.getrandbits(128):032x}.css" media="all">' for _ in range(8))
-    js = "\n".join(f'  <script src="{origin}/sites/default/files/js/js_{rng.getrandbits(128):032x}.js">'
-                   f'</script>' for _ in range(6))
+    css = "\n".join(
+        f'  <link type="text/css" rel="stylesheet" href="{origin}/sites/default/files/css/'
+        f'css_{rng.getrandbits(128):032x}.css" media="all">'
+        for _ in range(8)
+    )
+    js = "\n".join(
+        f'  <script src="{origin}/sites/default/files/js/js_{rng.getrandbits(128):032x}.js">'
+        f"</script>"
+        for _ in range(6)
+    )
     return f"{css}\n{js}\n  {SETTINGS_MARK}"
 
 
@@ -311,12 +380,20 @@ def drupal_settings(rng, size, lang):
         total += len(name) + 6
     js = {k: v for k, v in entries.items() if k.endswith(".js")}
     css = {k: v for k, v in entries.items() if k.endswith(".css")}
-    data = {"basePath": "/", "pathPrefix": "en/" if lang == "en" else "",
-            "ajaxPageState": {"theme": "iranintl", "theme_token": f"{rng.getrandbits(160):040x}",
-                              "js": js, "css": css},
-            "views": {"ajax_path": "/views/ajax"}, "urlIsAjaxTrusted": {"/views/ajax": True}}
+    data = {
+        "basePath": "/",
+        "pathPrefix": "en/" if lang == "en" else "",
+        "ajaxPageState": {
+            "theme": "iranintl",
+            "theme_token": f"{rng.getrandbits(160):040x}",
+            "js": js,
+            "css": css,
+        },
+        "views": {"ajax_path": "/views/ajax"},
+        "urlIsAjaxTrusted": {"/views/ajax": True},
+    }
     text = json.dumps(data, separators=(",", ":")).replace("/", "\\/")
-    return f'<script>jQuery.extend(Drupal.settings, {text});</script>'
+    return f"<script>jQuery.extend(Drupal.settings, {text});</script>"
 
 
 def finish(html, rng, lang):
@@ -340,17 +417,27 @@ def doc_page(site, doc, ctx, index):
         R.tags_field(doc),
         R.share(ctx, lang),
     ]
-    main = R.tpl("node", title=R.raw(doc.title), nid=doc.nid, type=doc.kind, about=R.href(doc.path),
-                 fields="\n".join(f for f in fields if f))
-    classes = R.body_classes("one-sidebar", "sidebar-second", "page-node", f"page-node-{doc.nid}",
-                             f"node-type-{doc.kind}", f"i18n-{lang}")
+    main = R.tpl(
+        "node",
+        title=R.raw(doc.title),
+        nid=doc.nid,
+        type=doc.kind,
+        about=R.href(doc.path),
+        fields="\n".join(f for f in fields if f),
+    )
+    node = (f"page-node-{doc.nid}", f"node-type-{doc.kind}", f"i18n-{lang}")
+    classes = R.body_classes("one-sidebar", "sidebar-second", "page-node", *node)
     briefs = site.briefs[lang]
-    window = [briefs[(index * BLOCK_BRIEFS + k) % len(briefs)]
-              for k in range(min(BLOCK_BRIEFS, len(briefs)))] if briefs else []
+    # the block's window of briefs moves from page to page
+    window = [
+        briefs[(index * BLOCK_BRIEFS + k) % len(briefs)]
+        for k in range(min(BLOCK_BRIEFS, len(briefs)))
+    ]
     pool = site.articles[lang]
     read = [pool[rng.randrange(len(pool))] for _ in range(min(MOST_READ, len(pool)))]
-    sidebar = "\n".join((brief_block(ctx, lang, window), most_read_block(lang, read),
-                         topics_block(site, lang)))
+    sidebar = "\n".join(
+        (brief_block(ctx, lang, window), most_read_block(lang, read), topics_block(site, lang))
+    )
     head = R.doc_meta(ctx, doc) + "\n" + assets(ctx.origin, rng)
     html = R.skeleton(ctx, lang, R.clean(doc.title), classes, main, head, sidebar)
     return finish(html, rng, lang)
@@ -360,8 +447,14 @@ def listing_page(site, ctx, lang, heading, docs, total, view_name, display, page
     rng = random.Random(f"{site.seed}:{ctx.path}?{ctx.page}")
     rows = [teaser(site, d) for d in docs]
     content = f'<div class="view-content">\n{R.views_rows(rows)}\n</div>'
-    view = R.tpl("view", name=view_name, display=display, domid=R.itok(ctx.path + view_name),
-                 content=content, pager=windowed_pager(ctx.path, ctx.page, total, pager_kind))
+    view = R.tpl(
+        "view",
+        name=view_name,
+        display=display,
+        domid=R.itok(ctx.path + view_name),
+        content=content,
+        pager=windowed_pager(ctx.path, ctx.page, total, pager_kind),
+    )
     main = (f'<h1 class="page-header">{heading}</h1>\n' if heading else "") + view
     title = heading or R.LANG[lang]["site"]
     head = R.drupal_head(ctx, title, title) + "\n" + assets(ctx.origin, rng)
@@ -370,34 +463,36 @@ def listing_page(site, ctx, lang, heading, docs, total, view_name, display, page
 
 
 def _chunks(docs, size=PER_PAGE):
-    return [docs[i:i + size] for i in range(0, len(docs), size)] or [[]]
+    return [docs[i : i + size] for i in range(0, len(docs), size)] or [[]]
 
 
 def pages(site, origin):
     """Yield (path, page, html) for every page of the site."""
+
+    def listing(path, docs, lang, heading, view, pager, classes, chunks=None):
+        chunks = chunks or _chunks(docs)
+        for page, chunk in enumerate(chunks):
+            ctx = R.Ctx(origin, path, page)
+            html = listing_page(site, ctx, lang, heading, chunk, len(chunks), *view, pager, classes)
+            yield path, page, html
+
     for lang in ("en", "fa"):
         for index, doc in enumerate(site.docs[lang]):
             yield doc.path, 0, doc_page(site, doc, R.Ctx(origin, doc.path, 0), index)
-        home = R.LANG[lang]["home"]
+        home = site.articles[lang][:HOME_TEASERS]
         classes = R.body_classes("page-home", f"i18n-{lang}", front=True)
-        yield home, 0, listing_page(site, R.Ctx(origin, home, 0), lang, "",
-                                    site.articles[lang][:HOME_TEASERS], 1, "articles", "page_home",
-                                    "core", classes)
-        for k, (sec_path, sec_name) in enumerate(SECTIONS[lang]):
-            docs = [d for d in site.articles[lang] if site.section_of[d.path][0] == sec_path]
-            chunks = _chunks(docs)
-            classes = R.body_classes("page-taxonomy-term", "page-section", f"i18n-{lang}")
-            for page, chunk in enumerate(chunks):
-                yield sec_path, page, listing_page(
-                    site, R.Ctx(origin, sec_path, page), lang, sec_name, chunk, len(chunks),
-                    "articles", "page_section", "pagination" if k % 2 == 0 else "core", classes)
+        view = ("articles", "page_home")
+        yield from listing(R.LANG[lang]["home"], home, lang, "", view, "core", classes, [home])
+        classes = R.body_classes("page-taxonomy-term", "page-section", f"i18n-{lang}")
+        for k, (path, name) in enumerate(SECTIONS[lang]):
+            docs = [d for d in site.articles[lang] if site.section_of[d.path][0] == path]
+            pager = "pagination" if k % 2 == 0 else "core"
+            yield from listing(path, docs, lang, name, ("articles", "page_section"), pager, classes)
+        classes = R.body_classes("page-taxonomy-term", f"i18n-{lang}")
         for tag in site.tags[lang]:
-            path = R.tag_path(lang, tag)
-            chunks = _chunks([d for d in site.articles[lang] if tag in d.tags])
-            classes = R.body_classes("page-taxonomy-term", f"i18n-{lang}")
-            for page, chunk in enumerate(chunks):
-                yield path, page, listing_page(site, R.Ctx(origin, path, page), lang, tag, chunk,
-                                               len(chunks), "taxonomy-term", "page", "core", classes)
+            docs = [d for d in site.articles[lang] if tag in d.tags]
+            view = ("taxonomy-term", "page")
+            yield from listing(R.tag_path(lang, tag), docs, lang, tag, view, "core", classes)
     yield R.CONTACT["path"], 0, R.contact_page(R.Ctx(origin, R.CONTACT["path"], 0))
 
 
@@ -406,12 +501,21 @@ def file_for(www, path, page):
     return directory / ("index.html" if page == 0 else f"page-{page}.html")
 
 
+def sources_digest():
+    """A digest of what the pages are made of: this module and the replica's
+    code and templates (a cached site is regenerated when one changes)."""
+    digest = hashlib.sha256()
+    for path in sorted([Path(__file__), *R.TEMPLATES.parent.glob("*.py"), *R.TEMPLATES.iterdir()]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def generate(out, n, origin, seed=8, force=False):
     """Write the site for *n* documents served at *origin* into *out* (reused
-    when a site of the same version, size, seed and origin is there)."""
+    when a site of the same sources, size, seed and origin is there)."""
     out = Path(out)
     manifest_file = out / "manifest.json"
-    key = {"version": VERSION, "n": n, "seed": seed, "origin": origin}
+    key = {"sources": sources_digest(), "n": n, "seed": seed, "origin": origin}
     if not force and manifest_file.exists():
         manifest = json.loads(manifest_file.read_text())
         if {k: manifest.get(k) for k in key} == key:
@@ -423,7 +527,7 @@ def generate(out, n, origin, seed=8, force=False):
     www = out / "www"
     www.mkdir(parents=True)
     site = Site(n, seed)
-    sizes, urls, listing_pages = [], [], 0
+    sizes, requests, listing_pages = [], 1, 0  # robots.txt
     doc_paths = {d.path for lang in ("en", "fa") for d in site.docs[lang]}
     for path, page, html in pages(site, origin):
         target = file_for(www, path, page)
@@ -431,14 +535,11 @@ def generate(out, n, origin, seed=8, force=False):
         data = html.encode("utf-8")
         target.write_bytes(data)
         sizes.append(len(data))
-        urls.append(origin + R.page_href(path, page))
-        if path in doc_paths:
-            urls.append(origin + R.page_href(path, 1))  # the brief block's page 2: the same file
-        else:
-            listing_pages += 1
+        # a document is requested again as ?page=1 (the brief block's page 2)
+        requests += 2 if path in doc_paths else 1
+        listing_pages += path not in doc_paths
     shutil.copy(R.TEMPLATES / "robots.txt", www / "robots.txt")
     (out / "docs.txt").write_text("".join(p + "\n" for p in sorted(doc_paths)), encoding="utf-8")
-    (out / "urls.txt").write_text("".join(u + "\n" for u in urls), encoding="utf-8")
     manifest = {
         **key,
         "documents": len(doc_paths),
@@ -449,29 +550,16 @@ def generate(out, n, origin, seed=8, force=False):
         "files": len(sizes),
         # what a complete crawl requests: every page, ?page=1 of every
         # document (the brief block's pager) and robots.txt
-        "expected_requests": len(urls) + 1,
+        "expected_requests": requests,
         "bytes": sum(sizes),
-        "page_kb": {"min": round(min(sizes) / 1024, 1), "median": round(statistics.median(sizes) / 1024, 1),
-                    "max": round(max(sizes) / 1024, 1)},
+        "page_kb": {
+            "min": round(min(sizes) / 1024, 1),
+            "median": round(statistics.median(sizes) / 1024, 1),
+            "max": round(max(sizes) / 1024, 1),
+        },
         "generated_s": round(time.perf_counter() - started, 2),
         "www": str(www),
     }
     manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     manifest["reused"] = False
     return manifest
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=5000)
-    parser.add_argument("--origin", default="http://127.0.0.1:18501")
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--force", action="store_true")
-    args = parser.parse_args(argv)
-    print(json.dumps(generate(args.out, args.n, args.origin, args.seed, args.force), indent=2,
-                     ensure_ascii=False))
-
-
-if __name__ == "__main__":
-    main()

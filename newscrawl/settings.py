@@ -167,3 +167,9 @@ SITEGONE_ENABLED = True
 DNS_TIMEOUT = 10
 # `scrapy report`: where the HTML file and its chart images go.
 REPORT_DIR = "data/report"
+
+# --- spider: site-wide blocks ---
+# A pager of a block that is the same on every page of an edition (the "Iran
+# in Brief" block's ?page=N) is followed "once" per edition and block page;
+# "every" follows it from every page (one more request per article).
+BLOCK_PAGERS = "once"

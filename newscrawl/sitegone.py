@@ -14,8 +14,9 @@ cannot be made, or that redirects to the new site, ends the crawl:
   ``IgnoreRequest`` that the robots.txt middleware and the spider's errback
   take quietly.
 
-A timeout is not taken for a gone site (a slow server is still there)
-unless the probe's retries ran out. Once any page of the site arrived, the
+A timeout or a connection dropped without an answer is not taken for a
+gone site (a slow or flaky server is still there) unless the probe's
+retries ran out. Once any page of the site arrived, the
 middleware steps aside. ``DNS_TIMEOUT`` (settings) bounds a lookup that
 hangs, as it may on a machine without network.
 
@@ -35,11 +36,13 @@ from scrapy import Request, signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     NotConfigured,
 )
 from scrapy.http import Response
-from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError
+from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError, TimeoutError
+from twisted.web.client import ResponseFailed
 
 from newscrawl.middlewares import NEW_SITE_HOSTS, REDIRECTS, LeftSite
 from newscrawl.outcome import SITE_UNREACHABLE
@@ -54,6 +57,7 @@ EXPLAINED = {
     "refused": "{netloc} refused the connection",
     "connect": "no connection to {netloc} could be made",
     "timeout": "{netloc} did not answer in time, retries included",
+    "dropped": "{netloc} dropped the connection without an answer, retries included",
     "new_site": "{url} redirects to the new site ({location})",
 }
 
@@ -62,9 +66,13 @@ class SiteUnreachable(LeftSite):
     """A request to a site that is gone: recorded once, not retried, not logged."""
 
 
+# Kinds a single failure does not prove: only the last retry counts.
+AFTER_RETRIES = ("timeout", "dropped")
+
+
 def failure_kind(exc: BaseException) -> str | None:
-    """``dns``, ``refused``, ``connect`` or ``timeout`` for a failure that
-    says the host cannot be reached, else None."""
+    """``dns``, ``refused``, ``connect``, ``timeout`` or ``dropped`` for a
+    failure that says the host cannot be reached, else None."""
     if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
         return "dns"
     if isinstance(exc, DownloadConnectionRefusedError):
@@ -73,6 +81,8 @@ def failure_kind(exc: BaseException) -> str | None:
         return "connect"
     if isinstance(exc, (DownloadTimeoutError, TimeoutError)):
         return "timeout"
+    if isinstance(exc, (DownloadFailedError, ResponseFailed, ConnectionLost)):
+        return "dropped"
     return None
 
 
@@ -144,7 +154,7 @@ class SiteGoneMiddleware:
         kind = failure_kind(exception)
         if kind is None:
             return
-        if kind == "timeout" and request.meta.get("retry_times", 0) < self.max_retries:
+        if kind in AFTER_RETRIES and request.meta.get("retry_times", 0) < self.max_retries:
             return  # RetryMiddleware tries again
         if not self.gone:
             self._give_up(kind)

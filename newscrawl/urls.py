@@ -32,6 +32,9 @@ LANGUAGES = ("en", "fa", "ar")
 HOME_PATHS = {"en": "/en", "fa": "/", "ar": "/ar"}
 # Editions with a path prefix; everything else is the Persian edition at the root.
 EDITION_PREFIXES = (("en", "/en"), ("ar", "/ar"))
+# A UTF-8 character percent-encoded (2 to 4 bytes): what a path encoded twice
+# still holds after one decoding (``%25D8%25A5`` -> ``%D8%A5``).
+_ESCAPED_UTF8 = re.compile(r"%[C-F][0-9A-F](?:%[89AB][0-9A-F]){1,3}", re.I)
 # hrefs that are no page: in-page anchors and other schemes.
 NOT_PAGES = ("#", "mailto:", "javascript:", "tel:", "data:")
 
@@ -51,11 +54,31 @@ def clean_url(url: str) -> str:
     and query order normalized. Zero-width characters stay: some Drupal paths
     really contain them, and the page is only found with them."""
     parts = urlsplit(url)
-    path = unquote(parts.path)
+    path = decode_path(parts.path)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not TRACKING_PARAMS.match(k)]
     url = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
     return canonicalize_url(url)
+
+
+def decode_path(path: str) -> str:
+    """*path* percent-decoded, also when it was encoded twice (links seen in
+    the wild: ``/ar/%25D8%25A5…``): escapes of UTF-8 characters left after
+    one decoding are decoded too; any other ``%`` stays as it is."""
+    path = unquote(path)
+    for _ in range(2):  # encoded twice, or three times
+        decoded = _ESCAPED_UTF8.sub(_unescape, path)
+        if decoded == path:
+            break
+        path = decoded
+    return path
+
+
+def _unescape(match: re.Match) -> str:
+    try:
+        return unquote(match.group(0), errors="strict")
+    except UnicodeDecodeError:
+        return match.group(0)
 
 
 @lru_cache(maxsize=65536)  # the same links stand on every page
@@ -88,8 +111,12 @@ def is_page_href(href: str) -> bool:
     return bool(href) and not href.startswith(NOT_PAGES)
 
 
-def is_pager(url: str, page_url: str) -> bool:
-    """Whether *url* is a ``?page=N`` of the page at *page_url* (a pager of a
-    block on that page, or of the listing itself)."""
-    parts, here = urlsplit(url), urlsplit(page_url)
-    return parts.path == here.path and "page" in dict(parse_qsl(parts.query))
+def is_pager(url: str, *page_urls: str) -> bool:
+    """Whether *url* is a ``?page=N`` of the page at *page_urls* (its URL, and
+    the canonical URL it names): a pager of a block on that page, or of the
+    listing itself."""
+    parts = urlsplit(url)
+    if "page" not in dict(parse_qsl(parts.query)):
+        return False
+    path = decode_path(parts.path)
+    return any(decode_path(urlsplit(here).path) == path for here in page_urls if here)

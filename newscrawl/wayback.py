@@ -186,7 +186,7 @@ def parse_cdx(text: str) -> tuple[list[dict], str | None]:
         if not row:
             rest = data[i + 1:]
             return rows, (str(rest[0][0]) if rest and rest[0] else None)
-        rows.append(dict(zip(header, row)))
+        rows.append(dict(zip(header, row, strict=False)))
     return rows, None
 
 

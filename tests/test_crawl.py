@@ -2,9 +2,18 @@
 real MongoDB-wire server."""
 
 
+from collections import Counter
+
 import pytest
 
-from tests.replica.site import EXPECTED_DOCS, NOT_STORED_PATHS
+from tests.replica import content
+from tests.replica.site import (
+    BRIEF_BLOCK_PER_PAGE,
+    EXPECTED_DOCS,
+    NOT_STORED_PATHS,
+    resolve,
+    writer_path,
+)
 
 BANNER_MARKERS = ("old site of Iran International", "no longer updated",
                   "سایت قدیمی ایران اینترنشنال")
@@ -12,9 +21,12 @@ BANNER_MARKERS = ("old site of Iran International", "no longer updated",
 
 @pytest.fixture(scope="module")
 def crawled(replica, module_db, crawl):
-    """One crawl of the replica, shared by the tests of this module."""
+    """One crawl of the replica, shared by the tests of this module (with
+    the requests it made: ``result.hits``)."""
+    before = Counter(replica.hits)
     result = crawl(replica.base_url, module_db.name)
     assert result.returncode == 0, result
+    result.hits = Counter(replica.hits) - before
     return result, module_db
 
 
@@ -50,13 +62,69 @@ def test_nothing_but_articles_and_briefs(crawled, replica):
         assert db.articles.count_documents({"url": replica.url(path)}) == 0, path
     for doc in db.articles.find():
         assert doc["url"].startswith(replica.base_url + "/")
-        assert doc["kind"] in ("article", "brief")
+        assert doc["kind"] in ("article", "brief", "video")
         assert "?" not in doc["url"] and "#" not in doc["url"]
         text = " ".join(str(doc.get(f) or "") for f in ("title", "body", "summary"))
         for marker in BANNER_MARKERS:
             assert marker not in text, (doc["url"], marker)
         assert not doc["body"].rstrip().endswith(("More", "بیشتر"))
         assert "\n\n\n" not in doc["body"] and "&nbsp;" not in doc["body"]
+
+
+def test_read_more_links_in_a_body_lead_to_articles(crawled, replica):
+    """Issue 19: only the "More" links of the Iran in Brief block make briefs."""
+    _, db = crawled
+    for path in (content.READ_MORE_TARGET_EN, content.READ_MORE_TARGET_FA,
+                 "/en/world/european-powers-urge-iran-cooperate-iaea"):
+        assert db.articles.find_one({"url": replica.url(path)})["kind"] == "article", path
+    kinds = Counter(d["kind"] for d in db.articles.find())
+    assert kinds == Counter(e["kind"] for e in EXPECTED_DOCS)
+
+
+def test_each_page_once(crawled, replica):
+    """Issue 12: the Iran in Brief block's pages once per edition, no page twice,
+    and every brief stored, also those only on the block's later pages."""
+    result, db = crawled
+    doc_paths = {e["path"] for e in EXPECTED_DOCS}
+    assert not {p: n for p, n in result.hits.items() if n > 1 and p != "/robots.txt"}
+    block_pages = sum(-(-sum(e["kind"] == "brief" and e["language"] == lang for e in EXPECTED_DOCS)
+                        // BRIEF_BLOCK_PER_PAGE) - 1 for lang in ("en", "fa"))
+    paged = [p for p in result.hits if "?page=" in p and p.split("?")[0] in doc_paths]
+    assert len(paged) == block_pages == 3
+    fetched = sum(n for p, n in result.hits.items() if p.split("?")[0] in doc_paths)
+    assert fetched == len(EXPECTED_DOCS) + block_pages
+    later = [e for e in EXPECTED_DOCS if e["kind"] == "brief"][BRIEF_BLOCK_PER_PAGE:]
+    assert all(db.articles.find_one({"url": replica.url(e["path"])}) for e in later)
+    assert result.stats["oldsite/pagers/sitewide_skipped"] > 0
+
+
+def test_real_url_and_page_shapes(crawled, replica):
+    """Issue 13: links encoded twice or with NBSP give one document; briefs
+    under /en/iran-in-brief/, videos, writer pages, the ticker, other nodes."""
+    result, db = crawled
+    nbsp = db.articles.find({"url": replica.url(content.NBSP_PATH)})
+    assert [d["url"].endswith("%C2%A0") for d in nbsp] == [True]
+    assert db.articles.find_one({"url": replica.url(content.DOUBLE_ENCODED_PATH)}) is not None
+    # Never a request with a spelling the site does not know.
+    assert not any("%" in p for p in result.hits)
+    # Only /en/world/removed-article is missing (and /ar, while the replica has no Arabic edition).
+    assert result.stats["oldsite/http_status/404"] == 1 + (resolve("/ar") is None)
+    brief = db.articles.find_one({"url": replica.url(content.IRAN_IN_BRIEF_PATH)})
+    assert brief["kind"] == "brief"
+    video = db.articles.find_one({"url": replica.url(content.VIDEO_PATH)})
+    assert (video["kind"], video["language"]) == ("video", "fa")
+    expected = next(e for e in EXPECTED_DOCS if e["path"] == content.VIDEO_PATH)
+    assert video["video_urls"] == expected["video_urls"]
+    assert video["poster_url"] == replica.base_url + expected["poster_path"]
+    assert result.stats["items/fa/video"] == 1
+    # Writer pages and /breaking-news are listings: fetched, followed, not stored.
+    for name in ("سارا احمدی", "مریم رضایی"):
+        assert result.hits[writer_path(name)] == 1
+    assert result.hits[content.BREAKING_PATH] == 1
+    for headline in content.BREAKING_NEWS:
+        assert db.articles.count_documents({"search_text": {"$regex": headline}}) == 0
+    assert result.stats["oldsite/pages/other/page"] == 1  # the TV schedule
+    assert db.articles.count_documents({"url": replica.url(content.SCHEDULE["path"])}) == 0
 
 
 def test_polite_and_on_site(crawled, replica):

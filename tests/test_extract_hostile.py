@@ -5,6 +5,7 @@ nested past the parser's depth gives the right body or none."""
 
 import gc
 import json
+import logging
 import weakref
 
 import pytest
@@ -32,7 +33,7 @@ ARTICLE = {"@context": "https://schema.org", "@type": "NewsArticle"}
     "values, ignored",
     [
         ({"articleBody": {"@type": "Text", "text": "x"}}, 1),
-        ({"articleBody": ["A string part.", {"x": 1}, 42, None]}, 2),
+        ({"articleBody": ["A string part.", {"x": 1}, 42, None]}, 1),
         ({"headline": [{"x": 1}, 7]}, 1),
         ({"image": {"@type": "ImageObject", "url": {"x": 1}}}, 1),
         ({"articleSection": {"name": "World"}, "keywords": {"a": "b"}}, 2),
@@ -48,8 +49,7 @@ def test_a_value_of_the_wrong_type_is_ignored_and_counted(values, ignored):
     assert crawler.stats.get_value("extract/metadata_ignored", 0) == ignored
     assert fields["title"] == "Parliament passes budget"
     assert fields["published_raw"] == "Sunday, 03/01/2020 - 10:00"
-    if "articleBody" not in values:
-        assert fields["body"] == FULL
+    assert fields["body"] == FULL  # the markup's
     for value in fields.values():
         assert isinstance(value, (str, list, bool, int))
 
@@ -71,6 +71,23 @@ def test_usable_values_of_odd_shapes_are_still_read():
     assert fields["title"] == "The first headline"
     assert fields["authors"] == ["Ali Reza"]
     assert fields["tags"] == ["Iran", "Oil"] and fields["metadata_ignored"] == 1
+
+
+def test_a_body_of_strings_in_a_list_is_read():
+    html = ld_page({**ARTICLE, "articleBody": [FULL[0], None, " ".join(FULL[1:])]}, page=story_page)
+    assert extract(response(html))["body"] == [FULL[0], " ".join(FULL[1:])]
+
+
+def test_a_jsonld_script_of_megabytes_is_not_parsed(caplog):
+    caplog.set_level(logging.INFO, logger="newscrawl.extract.metadata")
+    graph = [{"@type": "Thing", "name": "x" * 100} for _ in range(50_000)]  # over 5 MB
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    html = ld_page({"@graph": [{**ARTICLE, "headline": "Not read"}] + graph})
+    fields = extract(response(html), crawler.stats)
+    assert fields["title"] == "Parliament passes budget" and fields["body"] == FULL
+    assert crawler.stats.get_value("extract/metadata_ignored") == 1
+    assert "over 5,000,000 characters" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -138,6 +155,22 @@ def test_metadata_values_lose_their_tags():
     assert ld["title"] == "Budget passes" and ld["section"] == "World"
     assert ld["authors"] == ["Reza"] and ld["tags"] == ["Iran", "Oil"]
     assert ld["summary"] == "Cut off"
+
+
+def test_markup_in_the_title_element_and_escaped_twice_in_meta_is_removed():
+    html = story_page(
+        FULL,
+        head='<meta property="og:description" '
+        'content="A &amp;lt;svg onload=alert(1)&amp;gt;summary">',
+    )
+    html = html.replace('<h1 class="headline">Parliament passes budget</h1>', "")
+    html = html.replace(
+        "<title>Parliament passes budget</title>",
+        "<title>Budget <svg onload=alert(1)>passes | Site</title>",
+    )
+    fields = extract(response(html))
+    assert fields["title"] == "Budget passes | Site"
+    assert fields["summary"] == "A summary"
 
 
 def test_prose_with_angle_brackets_is_not_markup():

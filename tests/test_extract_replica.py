@@ -25,7 +25,7 @@ def _paragraphs(body):
 
 @pytest.mark.parametrize("expected", EXPECTED_DOCS, ids=lambda e: e["path"])
 def test_replica_page_body_and_title(expected):
-    fields = extract(_response(expected["path"]))
+    fields = extract(_response(expected["path"]), check_every=1)
     language = expected["language"]
     paragraphs = _paragraphs(fields.get("body"))
     if expected["kind"] == "brief" and paragraphs:

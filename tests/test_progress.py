@@ -114,3 +114,30 @@ def test_progress_line_in_a_crawl(replica, mongo_db, crawl):
     assert result.stats["progress/pages_fetched"] == result.stats["response_received_count"]
     assert result.stats["progress/articles"] == len(EXPECTED_DOCS)
     assert result.stats["progress/work_done"] == result.stats["progress/work_total"]
+
+
+def test_progress_of_a_wayback_crawl(mongo_db, crawl):
+    from tests.replica.wayback import start
+
+    with start() as archive:
+        result = crawl(
+            "https://old.iranintl.com",
+            mongo_db.name,
+            "-a",
+            "source=wayback",
+            settings={
+                **archive.settings(),
+                "PROGRESS_INTERVAL": "0.2",
+                "WAYBACK_CDX_RATE": "600",
+                "WAYBACK_REPLAY_RATE": "600",
+                "WAYBACK_CDX_LIMIT": "20",
+            },
+        )
+    assert result.returncode == 0, result
+    lines = [line for line in result.log.splitlines() if "INFO: Progress:" in line]
+    assert any("listing Wayback captures" in line for line in lines), lines
+    assert any("wayback captures replayed" in line and "ETA" in line for line in lines), lines
+    stats = result.stats
+    assert stats["progress/work_total"] == stats["wayback/urls"] == stats["progress/wayback/urls"]
+    assert stats["progress/work_done"] == stats["progress/work_total"]
+    assert stats["progress/wayback/replays"] == stats["wayback/replays"]

@@ -181,6 +181,13 @@ def test_html_is_self_contained(tmp_path):
     ]
 
 
+def test_an_empty_or_undated_archive_still_has_a_report(tmp_path):
+    undated = [art("fa", section="سیاست", raw=None)]
+    for docs in ([], undated):
+        text = write(queries.build("db", docs, [], []), tmp_path).read_text("utf-8")
+        assert f'data-key="total">{len(docs)}<' in text
+
+
 def test_report_of_one_crawl_from_mongodb(mongo_db, tmp_path):
     start = datetime(2024, 5, 1, tzinfo=UTC)
     ours, earlier = ObjectId(), ObjectId()

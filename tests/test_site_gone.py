@@ -10,6 +10,7 @@ from scrapy import Request
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
 )
 from scrapy.http import HtmlResponse, Response
@@ -73,13 +74,20 @@ def test_once_the_site_answered_failures_are_ordinary():
     assert crawler.stats.get_value("sitegone/reason") is None
 
 
-def test_a_timeout_is_retried_before_it_counts():
+@pytest.mark.parametrize(
+    "exc, kind",
+    [
+        (DownloadTimeoutError("slow"), "timeout"),
+        (DownloadFailedError("Connection was closed cleanly."), "dropped"),
+    ],
+)
+def test_a_timeout_or_a_dropped_connection_is_retried_before_it_counts(exc, kind):
     mw, crawler = middleware()
-    assert mw.process_exception(Request(f"{BASE}/en"), DownloadTimeoutError("slow")) is None
+    assert mw.process_exception(Request(f"{BASE}/en"), exc) is None
     last = Request(f"{BASE}/en", meta={"retry_times": 3})
     with pytest.raises(SiteUnreachable):
-        mw.process_exception(last, DownloadTimeoutError("slow"))
-    assert crawler.stats.get_value("sitegone/reason") == "timeout"
+        mw.process_exception(last, exc)
+    assert crawler.stats.get_value("sitegone/reason") == kind
 
 
 def test_other_hosts_and_wayback_crawls_are_left_alone():
@@ -145,6 +153,19 @@ class HangingResolver(CachingThreadedResolver):
     def from_crawler(cls, crawler, reactor):
         socket.gethostbyname = lambda name: time.sleep(cls.HANG)
         return super().from_crawler(crawler, reactor)
+
+
+def test_start_pages_that_drop_the_connection(mongo_db, crawl):
+    with start() as server:
+        for path in ("/", "/en", "/ar", "/robots.txt"):
+            server.set_route(path, lambda query: Reply(reset=True))
+        result = crawl(
+            server.base_url, mongo_db.name, "-a", "render=never", settings={"RETRY_TIMES": "1"}
+        )
+    assert result.returncode == 1, result
+    assert result.stats["finish_reason"] == "site_unreachable", result
+    assert "Traceback" not in result.log, result
+    assert "dropped the connection without an answer" in result.log
 
 
 def test_dns_that_hangs(mongo_db, crawl):

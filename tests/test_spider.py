@@ -5,6 +5,7 @@ sources' configuration. Real Scrapy requests and responses, no server."""
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import quote
 
 import pytest
 from scrapy.crawler import Crawler
@@ -19,6 +20,7 @@ from newscrawl.items import ArticleItem
 from newscrawl.sources import source_class
 from newscrawl.sources.live import links_digest, page_links
 from newscrawl.spiders.oldsite import OldsiteSpider
+from newscrawl.urls import article_key, clean_url
 
 BASE = "http://old.example"
 PROJECT = {name: getattr(project, name) for name in dir(project) if name.isupper()}
@@ -52,6 +54,17 @@ def drupal(kind, text=f"<p>{LONG}</p>", extra="", path="/en/world/x"):
     return head, f"html not-front page-node node-type-{kind}", node
 
 
+def brief_block(*items, pages=0, path="/en/world/x"):
+    """The "Iran in Brief" block: (text, href, label) items, and a pager of
+    *pages* more pages on *path* (the page it stands on)."""
+    rows = "".join(f"<div class='views-row'><p>{text} <a href='{href}'>{label}</a></p></div>"
+                   for text, href, label in items)
+    pager = "".join(f"<li><a href='{path}?page={n}'>{n + 1}</a></li>" for n in range(1, pages + 1))
+    return (f"<section id='block-views-iran-in-brief-block' class='block block-views'>"
+            f"<div class='view view-iran-in-brief view-id-iran-in-brief view-display-id-block'>"
+            f"<div class='view-content'>{rows}</div><ul class='pager'>{pager}</ul></div></section>")
+
+
 def teasers(n=3):
     return "".join(f"<div class='views-row'><h1><a href='/en/world/a{i}'>A{i}</a></h1></div>"
                    for i in range(n))
@@ -71,16 +84,33 @@ def teasers(n=3):
     (("", "", f"<h1>T</h1><article><p>{LONG}</p><p>{LONG}</p></article>"), False, ("article", None)),
     (("", "", f"<h1>T</h1><p>{LONG}</p>"), False, ("other", None)),
     (("", "", teasers(2)), False, ("listing", None)),
+    (drupal("video"), False, ("video", "video")),
+    (drupal("gallery"), False, ("other", "gallery")),
 ], ids=["drupal-article", "article-via-more", "brief-node", "drupal-page", "og-article",
-        "json-ld", "listing", "og-website", "bare-article", "too-little-prose", "teasers"])
+        "json-ld", "listing", "og-website", "bare-article", "too-little-prose", "teasers",
+        "video", "gallery"])
 def test_page_kinds(body, via_more, expected):
     found = classify(page("/en/world/x", body), via_more)
     assert (found.kind, found.node_type) == expected
 
 
+@pytest.mark.parametrize("path, body, expected", [
+    ("/en/iran-in-brief/tehran-locks-bins", drupal("article"), "brief"),
+    ("/en/iran-in-brief", ("", "", teasers()), "listing"),
+    ("/\u0641\u064a-\u0623\u0648\u0647-\u062f\u064a/x",
+     ("<meta property='og:type' content='video.other'>", "", "<h1>T</h1>"), "video"),
+    ("/\u0646\u0648\u06cc\u0633\u0646\u062f\u0647/\u0633\u0627\u0631\u0627",
+     ("", "page-taxonomy-term", teasers(1)), "listing"),
+], ids=["english-brief-section", "brief-section-index", "persian-video-section", "writer-page"])
+def test_sections_of_one_kind(path, body, expected):
+    url = BASE + quote(path)
+    assert classify(page("", body, url=url)).kind == expected
+
+
 def test_canonical_urls():
     head = "<link rel='canonical' href='{}'>"
-    at = lambda href, url=BASE + "/en/world/x?page=1": page("", (head.format(href), "", ""), url=url)
+    def at(href, url=BASE + "/en/world/x?page=1"):
+        return page("", (head.format(href), "", ""), url=url)
     # The canonical link names the page, without query, fragment or trailing slash.
     assert canonical_url(at("/en/world/y/"), "old.example") == BASE + "/en/world/y"
     assert canonical_url(at("http://other.example/z"), "old.example") == BASE + "/en/world/x"
@@ -99,8 +129,8 @@ def test_each_url_once_per_page_and_a_more_link_keeps_its_flag():
     body = (f"<a href='{brief}'>Tehran to lock waste containers</a>"
             f"<a href='{BASE}{brief}?utm_source=x'>again</a>"
             f"<a href='{brief}#top'><img src='x.jpg'></a>"
-            f"<a href='{BASE}{brief}'> More </a>"
-            "<a href='/en/world/x?page=1'>next</a><a href='mailto:a@b'>mail</a>"
+            + brief_block(("Tehran will lock its waste containers.", f"{BASE}{brief}", " More "))
+            + "<a href='/en/world/x?page=1'>next</a><a href='mailto:a@b'>mail</a>"
             "<a href='/en/user/login'>log in</a><a href='http://elsewhere.example/'>x</a>"
             "<a href='/sites/default/files/a.pdf'>pdf</a><a href='/ar/x'>عربي</a>")
     response = page("/en/world/x", ("", "", body))
@@ -113,6 +143,70 @@ def test_each_url_once_per_page_and_a_more_link_keeps_its_flag():
     assert requests[0].meta["via_more"] is True
     # A URL is requested once per crawl, however many pages link to it.
     assert list(spider.source.links(response, classify(response))) == []
+
+
+def test_only_the_brief_block_makes_briefs_whatever_the_order():
+    """#19: in-body "Read more" links lead to articles; a "More" link of the
+    block makes a brief, even when another link reached the page first."""
+    spider = make_spider(render="never")
+    body = ("<p>Earlier: <a href='/en/world/a'>Read more</a></p>"
+            "<p><a href='/en/world/b'>More</a></p><p><a href='/en/world/c'>بیشتر بخوانید</a></p>")
+    first = page("/en/world/x", drupal("article", f"<p>{LONG}</p>{body}"))
+    items, requests = parsed(spider, first)
+    assert {r.url: r.meta["via_more"] for r in requests} == {
+        BASE + "/en/world/a": False, BASE + "/en/world/b": False, BASE + "/en/world/c": False}
+    for path in ("/en/world/a", "/en/world/b", "/en/world/c"):
+        items, _ = parsed(spider, page(path, drupal("article", path=path)))
+        assert items[0]["kind"] == "article", path
+    # /en/world/d is reached by an ordinary link first, then named by the block.
+    linked = page("/en/world/y", drupal("article", path="/en/world/y",
+                                        extra="<a href='/en/world/d'>Lock-up</a>"))
+    (request,) = [r for r in parsed(spider, linked)[1] if r.url.endswith("/d")]
+    assert request.meta["via_more"] is False
+    block = brief_block(("Tehran locks its bins.", "/en/world/d", "More"))
+    parsed(spider, page("/en/world/z", drupal("article", path="/en/world/z", extra=block)))
+    items, _ = parsed(spider, page("/en/world/d", drupal("article", path="/en/world/d"),
+                                   meta=request.meta))
+    assert items[0]["kind"] == "brief"
+    # A brief whose own page's block names it, reached by any link.
+    own = page("/en/world/e", drupal("article", path="/en/world/e",
+                                     extra=brief_block(("Itself.", "/en/world/e", "More"))))
+    assert parsed(spider, own)[0][0]["kind"] == "brief"
+
+
+@pytest.mark.parametrize("mode, expected", [("once", 2), ("every", 4)])
+def test_a_sitewide_block_pager_is_followed_once_per_edition(mode, expected):
+    """#12: the block's ?page=N of the first article only; its next page from there."""
+    spider = make_spider(render="never", settings={"BLOCK_PAGERS": mode})
+    requested = []
+    for path in ("/en/world/x", "/en/world/y", "/en/world/x?page=1", "/en/world/y?page=1"):
+        bare = path.split("?")[0]
+        block = brief_block(("A brief.", "/en/brief/b", "More"), pages=2, path=bare)
+        response = page(path, drupal("article", path=bare, extra=block))
+        requested += [r.url for r in parsed(spider, response)[1] if "?page=" in r.url]
+    assert len(requested) == expected
+    if mode == "once":
+        assert requested == [BASE + "/en/world/x?page=1", BASE + "/en/world/x?page=2"]
+        assert spider.crawler.stats.get_value("oldsite/pagers/sitewide_skipped") == 4  # y, y?page=1
+    # A listing's own pager is no block: every section's pages are followed.
+    listing = page("/en/iran", ("", "", teasers() + "<ul class='pager'>"
+                                "<li><a href='/en/iran?page=1'>2</a></li></ul>"))
+    assert BASE + "/en/iran?page=1" in [r.url for r in parsed(spider, listing)[1]]
+
+
+def test_one_url_whatever_the_spelling_of_the_link():
+    """Links encoded twice, NBSP in a slug (also trailing, also raw), ?page=1."""
+    slug = "/\u0627\u0642\u062a\u0635\u0627\u062f/\u0642\u0637\u0639\u06cc\u00a0\u06af\u0627\u0632\u00a0"
+    once = quote(slug)
+    hrefs = [once, quote(once), slug, BASE + once + "?utm_source=x", once.lower()]
+    body = "".join(f"<a href='{h}'>x</a>" for h in hrefs)
+    response = page("/", ("", "", body))
+    links = page_links(response, "old.example", ("fa",))
+    assert [link.url for link in links] == [BASE + once]
+    assert article_key(BASE + once + "?page=1") == BASE + once
+    arabic = quote("/ar/\u0625\u064a\u0631\u0627\u0646/\u0634\u064f\u062d\u0651")
+    assert clean_url(BASE + quote(arabic)) == clean_url(BASE + arabic) == BASE + arabic
+    assert clean_url(BASE + "/en/a%2520b") == BASE + "/en/a%20b"  # no UTF-8: left alone
 
 
 def test_a_listing_that_repeats_the_page_before_it_ends_its_pagination():
@@ -184,6 +278,18 @@ def test_an_empty_body_waits_for_the_browser():
     items, requests = parsed(spider, response)
     assert items == [] and len(requests) == 1
     assert requests[0].meta["render_reason"] == "empty_body"
+
+
+def test_pages_the_crawl_cannot_place_are_counted_by_node_type():
+    spider = make_spider(render="never")
+    items, requests = parsed(spider, page("/en/gallery/x", drupal("gallery")))
+    assert items == []
+    stats = spider.crawler.stats
+    assert stats.get_value("oldsite/pages/other") == 1
+    assert stats.get_value("oldsite/pages/other/gallery") == 1
+    items, _ = parsed(spider, page("/en/video/x", drupal("video", path="/en/video/x")))
+    assert items[0]["kind"] == "video" and items[0]["video_urls"] == []
+    assert "video_urls" not in parsed(spider, page("/en/world/x", drupal("article")))[0][0]
 
 
 def test_pages_that_are_no_html_are_counted_and_skipped():

@@ -3,7 +3,7 @@ oldsite -a source=wayback`` against a fake archive on loopback (CDX API and
 ``id_`` replay over the replica), into a real MongoDB-wire server."""
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
@@ -127,7 +127,7 @@ def test_cdx_queries_ask_for_every_capture_page_by_page(archived):
         assert "resumeKey" not in answered[0]["params"]
         assert all("resumeKey" in e["params"] for e in answered[1:])
         # The other parameters stay the same from page to page.
-        first = {k: v for k, v in answered[0]["params"].items()}
+        first = dict(answered[0]["params"].items())
         for entry in answered[1:]:
             assert {k: v for k, v in entry["params"].items() if k != "resumeKey"} == first
 
@@ -135,7 +135,7 @@ def test_cdx_queries_ask_for_every_capture_page_by_page(archived):
 def test_cdx_requests_one_at_a_time_at_the_rate_and_after_retry_after(archived):
     calls = sorted(archived.cdx, key=lambda e: e["start"])
     assert archived.archive.max_in_flight["cdx"] == 1
-    for before, after in zip(calls, calls[1:]):
+    for before, after in zip(calls, calls[1:], strict=False):
         assert after["start"] >= before["end"]  # never two at once
         # The slot's pace, 60 / CDX_RATE s from one request to the next: the
         # server sees arrivals, each some milliseconds after its send.
@@ -270,7 +270,7 @@ def test_the_newest_or_the_closest_capture_is_kept():
     for ts in ("20201231000000", "20210102000000"):
         tie.offer("k", ts, ts)
     assert tie.best["k"][0] == "20210102000000"  # as close: the newer
-    assert wayback.moment("20200200") == datetime(2020, 2, 1, tzinfo=timezone.utc)
+    assert wayback.moment("20200200") == datetime(2020, 2, 1, tzinfo=UTC)
 
 
 def test_queries_follow_languages_and_host_ends():
@@ -297,7 +297,7 @@ def test_spider_arguments_are_checked():
 
 
 def test_retry_after_values():
-    now = datetime(2024, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2024, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert wayback.retry_after("7") == 7.0
     assert wayback.retry_after("Mon, 01 Jan 2024 12:00:30 GMT", now) == 30.0
     assert wayback.retry_after("soon") is None and wayback.retry_after("") is None

@@ -9,22 +9,24 @@ it, except:
   image);
 * ``body``: each source's body is judged. A metadata body (JSON-LD
   ``articleBody``) that is a truncated excerpt of the page's main text loses
-  to the markup's, or the fallback's: it does when it is much shorter
+  to the markup's, or the fallback's: it does when it is shorter
   (``TEASER_RATIO``) and either ends with an ellipsis (``…``, ``...``,
   ``&hellip;``, ``[…]``) or is made of the other body's words (a prefix, an
-  excerpt).
+  excerpt), and when it is much shorter (``MUCH_SHORTER``) in any case.
 
 The fallback runs when title or body is still missing, when a metadata body
-has to be judged, and next to the Drupal rules to check them: a page where the
-two bodies share few words (token F1 below ``DISAGREEMENT_BELOW``) gets
-``disagreement: True``, so an operator sees when the site's markup is not what
-the rules expect. Markup nested deeper than the HTML parser goes (it stops
+has to be judged, and next to the Drupal rules to check them on one page in
+``CHECK_EVERY`` (chosen by URL, so a re-crawl checks the same pages; the check
+would triple the cost of extracting a Drupal page): a checked page
+(``checked: True``) where the two bodies share few words (token F1 below
+``DISAGREEMENT_BELOW``) gets ``disagreement: True``, so an operator sees when
+the site's markup is not what the rules expect. Markup nested deeper than the HTML parser goes (it stops
 near 2,048 levels and drops the rest of the page) is flattened and parsed
 again; if that fails too, only a metadata body is trusted (``too_deep``).
 
 Values are raw: the pipelines clean them. Besides the fields, the dict says
 ``source`` (which extractor gave the body) and, when they apply,
-``disagreement``, ``metadata_ignored`` (how many metadata values were left out
+``checked``, ``disagreement``, ``metadata_ignored`` (how many metadata values were left out
 for their type) and ``too_deep``; ``record()`` counts them as ``extract/…``
 stats and removes them.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections import Counter
 
 from newscrawl.extract import xpaths
@@ -60,17 +63,21 @@ FIELDS = (
     "poster_url",
 )
 # What extract() says about the page besides its fields (see record()).
-NOTES = ("disagreement", "metadata_ignored", "too_deep")
+NOTES = ("checked", "disagreement", "metadata_ignored", "too_deep")
 
 # A metadata body shorter than this share of another source's body may be a teaser.
 TEASER_RATIO = 0.7
-# ... and is one when this share of its words are in that body.
+# ... and is one when this share of its words are in that body, or it ends
+# with an ellipsis; one shorter than this share of it is one in any case.
 EXCERPT_SHARE = 0.9
+MUCH_SHORTER = 0.4
 # Drupal and fallback bodies whose token F1 is below this disagree, when the
 # longer of them has at least this many characters (short pages are noise: a
 # generic extractor often picks a sidebar block there).
 DISAGREEMENT_BELOW = 0.5
 DISAGREEMENT_MIN_CHARS = 500
+# One Drupal page in this many is checked against the fallback.
+CHECK_EVERY = 10
 
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.|&hellip;|&#8230;|\[…\]|\[\.\.\.\])[\s\"'»”]*$")
 
@@ -84,7 +91,7 @@ _TITLE_TAILS = (
     ),
     re.compile(r"\s*[|\-–—]\s*(?:Page|صفحه|صفحة|الصفحة)\s*[0-9۰-۹٠-٩]+\s*$", re.I),
 )
-_TITLE_AND_TAIL = re.compile(r"\s*[|\-–—:]\s+\S")  # "Headline | Site name"
+_TITLE_AND_TAIL = re.compile(r"\s+[|\-–—]\s+\S")  # "Headline | Site name"
 _WORDS = re.compile(r"\w+")
 
 
@@ -120,6 +127,8 @@ def is_teaser(body, other) -> bool:
     """Whether metadata *body* is a truncated excerpt of *other*."""
     if not other or _length(body) >= TEASER_RATIO * _length(other):
         return False
+    if _length(body) < MUCH_SHORTER * _length(other):
+        return True
     if _ELLIPSIS.search(body[-1]):
         return True
     words, theirs = _words(body), _words(other)
@@ -143,7 +152,7 @@ def _whole(body, response) -> bool:
     return _length(body) >= TEASER_RATIO * main_text_length(response)
 
 
-def _merge(response, metadata, drupal, notes):
+def _merge(response, metadata, drupal, notes, check_every):
     merged = {f: drupal[f] for f in MARKUP_FIRST if f in drupal}
     meta_body = metadata.pop("body", None)
     for found in (metadata, drupal):
@@ -157,9 +166,10 @@ def _merge(response, metadata, drupal, notes):
     elif not merged.get("title") or "body" not in drupal:
         # For the title or body, or to judge the metadata body.
         fallback = fallback_fields(response)
-    elif drupal["body"]:
+    elif drupal["body"] and zlib.crc32(response.url.encode()) % check_every == 0:
         # Check the Drupal rules against a markup-blind extractor.
         fallback = {"body": fallback_fields(response, body_only=True).get("body", [])}
+        notes["checked"] = True
     other = drupal.get("body") if "body" in drupal else fallback.get("body")
     if meta_body and not is_teaser(meta_body, other):
         merged["body"], merged["source"] = meta_body, "metadata"
@@ -178,10 +188,11 @@ def _merge(response, metadata, drupal, notes):
     return merged
 
 
-def extract(response, stats=None):
+def extract(response, stats=None, check_every: int = CHECK_EVERY):
     """A dict of raw fields (see ``FIELDS``), ``source`` and the notes (see
     ``NOTES``); with a Scrapy *stats* collector, the notes are counted there
-    instead (``record()``)."""
+    instead (``record()``). *check_every*: check one Drupal page in so many
+    against the fallback (1: every page)."""
     notes = {}
     if too_deep(response):
         flat = flattened(response)
@@ -205,7 +216,7 @@ def extract(response, stats=None):
         if "body" in merged:
             merged["source"] = "metadata"
     else:
-        merged = _merge(response, metadata, drupal, notes)
+        merged = _merge(response, metadata, drupal, notes, max(check_every, 1))
     if not merged.get("published_raw"):
         date = fallback_date(response)
         if date:
@@ -217,7 +228,9 @@ def extract(response, stats=None):
         # (and a <title> carries the site's name after it).
         first, title = merged["body"][0].strip(), merged["title"].strip()
         if first == title or (
-            first and _TITLE_AND_TAIL.match(title[len(first) :]) and title.startswith(first)
+            len(first.split()) >= 3
+            and title.startswith(first)
+            and _TITLE_AND_TAIL.match(title[len(first) :])
         ):
             merged["body"] = merged["body"][1:]
             merged["title"] = first
@@ -232,8 +245,11 @@ def extract(response, stats=None):
 
 
 def record(fields: dict, stats) -> dict:
-    """Count *fields*' notes as ``extract/disagreement``, ``extract/metadata_ignored``
-    and ``extract/too_deep`` stats, removing them from *fields*."""
+    """Count *fields*' notes as ``extract/checked``, ``extract/disagreement``,
+    ``extract/metadata_ignored`` and ``extract/too_deep`` stats, removing them
+    from *fields*."""
+    if fields.pop("checked", False):
+        stats.inc_value("extract/checked")
     if fields.pop("disagreement", False):
         stats.inc_value("extract/disagreement")
     ignored = fields.pop("metadata_ignored", 0)

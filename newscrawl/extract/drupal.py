@@ -12,6 +12,7 @@ from parsel import Selector
 
 from newscrawl.extract import page, xpaths
 from newscrawl.extract.html import element_text, paragraphs
+from newscrawl.extract.metadata import meta, meta_all
 
 TITLE_CSS = (
     "[class*='field-name-title'] h1",
@@ -30,6 +31,16 @@ DATE_CSS = (
 )
 _KICKER_RE = re.compile("^(?:{})\\s*(?:ليوم|يوم)?\\s*".format("|".join(xpaths.KICKER_PREFIXES)))
 VIDEO_NODE_TYPES = ("video",)
+# Hosts whose iframes are video players, wherever they sit on a video page.
+PLAYER_HOSTS = (
+    "mangomolo.com",
+    "youtube.com",
+    "youtube-nocookie.com",
+    "vimeo.com",
+    "aparat.com",
+    "dailymotion.com",
+)
+VIDEO_META = ("og:video", "og:video:url", "og:video:secure_url")
 
 
 def field(name, tail=""):
@@ -77,14 +88,25 @@ def kicker_date(response) -> str | None:
 
 
 def video_fields(response, node) -> dict:
-    """``video_urls`` (player/embed URLs) and ``poster_url`` of a video node."""
+    """``video_urls`` (player/embed URLs) and ``poster_url`` of a video node:
+    the node's players, else the page's players from known hosts, and
+    ``og:video``; the poster from ``<video poster>``, the node's image field,
+    else ``og:image``."""
     scope = node if node is not None else response
     root = scope.root if node is not None else response.selector.root
-    urls = [response.urljoin(u.strip()) for u in xpaths.PLAYER(root) if u.strip()]
-    poster = next(iter(xpaths.POSTER(root)), None) or (
-        scope.css(field("field-image", " img::attr(src)")).get()
+    urls = [u.strip() for u in xpaths.PLAYER(root) if u.strip()]
+    if not urls:
+        page = xpaths.PLAYER(response.selector.root)
+        urls = [u.strip() for u in page if any(host in u for host in PLAYER_HOSTS)]
+    for name in VIDEO_META:
+        urls += meta_all(response, name)
+    urls = [response.urljoin(u) for u in urls]
+    poster = (
+        next(iter(xpaths.POSTER(root)), None)
+        or scope.css(field("field-image", " img::attr(src)")).get()
         or scope.css(field("field-video-image", " img::attr(src)")).get()
         or scope.css(field("field-thumbnail", " img::attr(src)")).get()
+        or meta(response, "og:image")
     )
     return {
         "video_urls": list(dict.fromkeys(u for u in urls if u.startswith("http"))),

@@ -135,8 +135,8 @@ def paragraphs(node) -> list[str]:
 
 
 def element_text(element) -> str:
-    """The text of one element without script, style, template or comments,
-    whitespace collapsed."""
+    """The text of one element without script, style, template, comments or
+    markup written as text, whitespace collapsed."""
     root = getattr(element, "root", element)
     if isinstance(root, str):
         return plain_text(root)
@@ -146,7 +146,8 @@ def element_text(element) -> str:
         root = copy.deepcopy(root)
         for junk in xpaths.NOT_TEXT(root):
             junk.drop_tree()
-    return _SPACES.sub(" ", "".join(root.itertext())).strip()
+    # <title> is raw text: "<svg onload=…>" in it is a string, not an element.
+    return plain_text(_SPACES.sub(" ", "".join(root.itertext())))
 
 
 def _fragment(value: str):

@@ -31,18 +31,21 @@ ARTICLE_TYPES = {
 }
 # Objects nested deeper than this in @graph lists are not looked at.
 MAX_GRAPH_DEPTH = 32
+# A JSON-LD script longer than this is not parsed (an article's is a few KB;
+# parsed, JSON takes about six times its size in memory).
+MAX_SCRIPT_CHARS = 5_000_000
 
 
 def meta(response, name: str) -> str | None:
     """The first ``content`` of ``<meta property=name>`` or ``<meta name=name>``,
-    as plain text."""
+    as plain text (entities decoded, markup removed, even escaped markup)."""
     values = xpaths.META_CONTENT(response.selector.root, name=name)
-    return plain_text(values[0]) if values else None
+    return plain_text(values[0], unescape=True) if values else None
 
 
 def meta_all(response, name: str) -> list[str]:
     values = xpaths.META_CONTENT(response.selector.root, name=name)
-    return [v for v in map(plain_text, values) if v]
+    return [v for v in (plain_text(value, unescape=True) for value in values) if v]
 
 
 def _walk(root) -> Iterator[dict]:
@@ -73,7 +76,11 @@ class JsonLd:
     def __init__(self, scripts: list[str]):
         self.nodes: list[dict] = []
         self.unparsable = 0
+        self.oversized = 0
         for script in scripts:
+            if len(script) > MAX_SCRIPT_CHARS:
+                self.oversized += 1
+                continue
             try:
                 self.nodes.extend(_walk(json.loads(script)))
             except (ValueError, RecursionError):
@@ -192,17 +199,16 @@ class _Reader:
         return urls
 
     def body(self, value, name: str = "articleBody") -> list[str]:
-        """Paragraphs from a string, or from the strings of a list."""
+        """Paragraphs from a string or a list of strings; a list that holds
+        anything else is no body at all."""
         if value is None:
             return []
         parts = value if isinstance(value, list) else [value]
-        paragraphs = []
-        for part in parts:
-            if isinstance(part, str):
-                paragraphs += plain_paragraphs(part, unescape=True)
-            elif part is not None:
-                self._wrong(name, part)
-        return paragraphs
+        wrong = [part for part in parts if part is not None and not isinstance(part, str)]
+        if wrong:
+            self._wrong(name, value)
+            return []
+        return [p for part in parts if part for p in plain_paragraphs(part, unescape=True)]
 
 
 def metadata_fields(response) -> dict:
@@ -230,15 +236,18 @@ def metadata_fields(response) -> dict:
         "body": read.body(ld.get("articleBody")),
     }
     found = {k: v for k, v in fields.items() if v}
-    ignored = len(read.ignored) + parsed.unparsable
+    ignored = len(read.ignored) + parsed.unparsable + parsed.oversized
     if ignored:
         found["metadata_ignored"] = ignored
+        said = read.ignored[:5]
+        if parsed.unparsable:
+            said.append(f"{parsed.unparsable} unparsable or too deeply nested script(s)")
+        if parsed.oversized:
+            said.append(f"{parsed.oversized} script(s) over {MAX_SCRIPT_CHARS:,} characters")
         logger.info(
-            "%s: %d JSON-LD value(s) of the wrong type ignored%s",
+            "%s: %d JSON-LD value(s) of the wrong type ignored (%s)",
             response.url,
             ignored,
-            f" ({', '.join(read.ignored[:5])})"
-            if read.ignored
-            else " (unparsable or too deeply nested script)",
+            ", ".join(said),
         )
     return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from scrapy.http import HtmlResponse
 
@@ -17,10 +17,25 @@ from newscrawl.extract import xpaths
 from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types
 from newscrawl.urls import article_key
 
-KINDS = ("article", "brief", "listing", "other")
+KINDS = ("article", "brief", "video", "listing", "other")
+# The kinds stored as documents.
+DOCUMENT_KINDS = ("article", "brief", "video")
 # Drupal node types (``node-type-<type>`` on <body>), by the kind they make.
 ARTICLE_NODE_TYPES = ("article", "news", "story", "news-article")
 BRIEF_NODE_TYPES = ("brief", "iran-in-brief", "short-news", "news-brief")
+VIDEO_NODE_TYPES = ("video", "vod")
+NODE_KINDS = ((BRIEF_NODE_TYPES, "brief"), (VIDEO_NODE_TYPES, "video"),
+              (ARTICLE_NODE_TYPES, "article"))
+# Sections whose pages are of one kind (decoded path prefixes; a page of the
+# section has a slug after the prefix): English briefs, Persian videos ("VOD"
+# in Arabic letters), writer pages.
+SECTION_KINDS = (
+    ("/en/iran-in-brief/", "brief"),
+    ("/\u0641\u064a-\u0623\u0648\u0647-\u062f\u064a/", "video"),  # /في-أوه-دي/
+    ("/\u0646\u0648\u06cc\u0633\u0646\u062f\u0647/", "listing"),  # /نویسنده/
+)
+# What HTML strips from attribute values (never NBSP: slugs may end with one).
+HTML_SPACE = " \t\n\r\f"
 _NODE_TYPE = re.compile(r"\bnode-type-([\w-]+)")
 
 
@@ -34,8 +49,8 @@ class Page:
 
     @property
     def is_document(self) -> bool:
-        """Whether the page is stored (an article or a brief)."""
-        return self.kind in ("article", "brief")
+        """Whether the page is stored (an article, a brief or a video)."""
+        return self.kind in DOCUMENT_KINDS
 
 
 def node_types(response: HtmlResponse) -> tuple[str, ...]:
@@ -43,30 +58,44 @@ def node_types(response: HtmlResponse) -> tuple[str, ...]:
     return tuple(_NODE_TYPE.findall(xpaths.BODY_CLASS(response.selector.root)))
 
 
+def section_kind(url: str) -> str | None:
+    """The kind every page of the URL's section is (``SECTION_KINDS``), or None."""
+    path = unquote(urlsplit(url).path)
+    for prefix, kind in SECTION_KINDS:
+        if path.startswith(prefix) and path[len(prefix):].strip("/"):
+            return kind
+    return None
+
+
 def classify(response: HtmlResponse, via_more: bool = False) -> Page:
-    """The page's kind: ``article``, ``brief``, ``listing`` or ``other``.
+    """The page's kind: ``article``, ``brief``, ``video``, ``listing`` or ``other``.
 
     Markers, strongest first: the Drupal node type on ``<body>``, the
-    ``og:type``/JSON-LD type, then the shape of the page (a main node with
-    text, or a list of teasers). A page reached through a "More" link of the
-    "Iran in Brief" block (*via_more*) is a brief.
+    section the URL is in, the ``og:type``/JSON-LD type, then the shape of
+    the page (a main node with text, or a list of teasers). An article
+    reached through a "More" link of the "Iran in Brief" block (*via_more*)
+    or in the briefs' section is a brief.
     """
     root = response.selector.root
     types = node_types(response)
-    node_type = types[0] if types else None
-    document = "brief" if via_more else "article"
-    if set(types) & set(BRIEF_NODE_TYPES):
-        return Page("brief", next(t for t in types if t in BRIEF_NODE_TYPES))
-    if set(types) & set(ARTICLE_NODE_TYPES):
-        return Page(document, next(t for t in types if t in ARTICLE_NODE_TYPES))
+    section = section_kind(response.url)
+    document = "brief" if via_more or section == "brief" else section or "article"
+    for vocabulary, kind in NODE_KINDS:
+        found = next((t for t in types if t in vocabulary), None)
+        if found:
+            return Page(document if kind == "article" and document == "brief" else kind, found)
     if types:
-        return Page("other", node_type)  # a Drupal page, webform, video…
+        return Page("other", types[0])  # a Drupal page, webform, gallery…
+    if section == "listing":
+        return Page("listing")
     og_type = xpaths.OG_TYPE(root).strip().lower()
     if og_type == "article" or jsonld_types(response) & ARTICLE_TYPES:
         return Page(document)
     teasers = len(xpaths.TEASERS(root))
     if teasers >= 2 and main_node(response) is None:
         return Page("listing")
+    if og_type.startswith("video") and section == "video":
+        return Page("video")
     if og_type:
         return Page("other")
     if looks_like_article(response):
@@ -103,7 +132,7 @@ def canonical_url(response: HtmlResponse, host: str,
     With *aliases* (every host name the site had, for archived pages), a
     canonical URL on any of them counts, moved onto the page URL's scheme
     and host."""
-    canonical = xpaths.CANONICAL(response.selector.root).strip()
+    canonical = xpaths.CANONICAL(response.selector.root).strip(HTML_SPACE)
     if canonical:
         canonical = response.urljoin(canonical)
         parts = urlsplit(canonical)

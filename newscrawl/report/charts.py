@@ -76,10 +76,23 @@ def _tick_months(ax, months: Sequence[str]) -> None:
     ax.set_xticks(ticks, [months[i] for i in ticks], rotation=90, fontsize=7)
 
 
+def empty_chart(title: str, text: str = "nothing to show") -> str:
+    """A chart's place when there is nothing to draw (an empty archive)."""
+    with plt.rc_context(RC):
+        fig, axes = _figure(7, 1.2)
+        ax = axes[0, 0]
+        ax.axis("off")
+        ax.set_title(title)
+        ax.text(0.5, 0.4, text, ha="center", va="center", color="#777", transform=ax.transAxes)
+        return svg(fig)
+
+
 def months_chart(tl: Timeline) -> str:
     """Articles per month, one strip per edition; a month with nothing
     inside an edition's span is a red mark under its strip."""
-    rows = [row for row in tl.rows if any(tl.rows[row])] or list(tl.rows)[:1]
+    rows = [row for row in tl.rows if any(tl.rows[row])]
+    if not tl.months or not rows:
+        return empty_chart("Articles per month", "no article has a publication date")
     with plt.rc_context(RC):
         fig, axes = _figure(9, 1.2 + 1.4 * max(1, len(rows)), max(1, len(rows)), sharex=True)
         months = tl.months or ["-"]
@@ -110,7 +123,10 @@ def sections_chart(tl: Timeline) -> str:
     months with nothing inside a section's span, grey is outside it."""
     import numpy as np
 
-    ranked = sorted(tl.rows, key=lambda r: -sum(tl.rows[r]))[:SECTION_ROWS]
+    ranked = [r for r in sorted(tl.rows, key=lambda r: -sum(tl.rows[r])) if sum(tl.rows[r])]
+    ranked = ranked[:SECTION_ROWS]
+    if not tl.months or not ranked:
+        return empty_chart("Articles per month and section", "no article has a publication date")
     ranked.sort(key=lambda r: (str(r[0]), -sum(tl.rows[r])))
     months = tl.months or ["-"]
     grid = np.full((max(1, len(ranked)), len(months)), np.nan)
@@ -145,8 +161,10 @@ def sections_chart(tl: Timeline) -> str:
 
 def bars_chart(title: str, groups: dict[str, dict[str, int]], colours=None) -> str:
     """Horizontal bars, one per group, stacked by part."""
-    parts = sorted({p for g in groups.values() for p in g}, key=str)
+    parts = sorted({p for g in groups.values() for p, n in g.items() if n}, key=str)
     names = list(groups)
+    if not parts:
+        return empty_chart(title, "nothing recorded")
     with plt.rc_context(RC):
         fig, axes = _figure(7, 0.9 + 0.24 * max(1, len(names)))
         ax = axes[0, 0]

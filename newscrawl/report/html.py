@@ -89,9 +89,9 @@ def render(report: Report, charts: dict[str, str]) -> str:
     nav = " · ".join(
         f'<a href="#{anchor}">{escape(title)}</a>'
         for anchor, title in (
-            ("counts", "counts"),
             ("months", "per month"),
             ("sections", "per section"),
+            ("counts", "counts"),
             ("undated", "without date"),
             ("notstored", "not stored"),
             ("versions", "versions"),
@@ -104,29 +104,6 @@ def render(report: Report, charts: dict[str, str]) -> str:
         f'({editions}); <span data-key="crawls">{len(r.crawls)}</span> crawls; '
         f"generated {when(r.generated_at)}</p><nav>{nav}</nav>",
     ]
-
-    # Counts by edition, kind and source.
-    sources = list(SOURCES) + sorted({s for c in r.counts.values() for s in c} - set(SOURCES))
-    rows = []
-    for (lang, kind), c in r.counts.items():
-        rows.append(
-            row(
-                cell(lang),
-                cell(kind),
-                *(cell(c.get(s, 0), f"count-{lang}-{kind}-{s}") for s in sources),
-                cell(sum(c.values()), f"count-{lang}-{kind}"),
-            )
-        )
-    parts.append(
-        section(
-            "Articles by edition, kind and source",
-            pair(
-                img(charts["counts"], "articles by edition, kind and source", "counts"),
-                table(["edition", "kind", *sources, "total"], rows, "counts"),
-            ),
-            anchor="counts",
-        )
-    )
 
     # Per month and edition.
     tl = r.editions
@@ -203,6 +180,29 @@ def render(report: Report, charts: dict[str, str]) -> str:
             ),
             note="The chart shows the largest sections; the table has all of them.",
             anchor="sections",
+        )
+    )
+
+    # Counts by edition, kind and source.
+    sources = list(SOURCES) + sorted({s for c in r.counts.values() for s in c} - set(SOURCES))
+    rows = []
+    for (lang, kind), c in r.counts.items():
+        rows.append(
+            row(
+                cell(lang),
+                cell(kind),
+                *(cell(c.get(s, 0), f"count-{lang}-{kind}-{s}") for s in sources),
+                cell(sum(c.values()), f"count-{lang}-{kind}"),
+            )
+        )
+    parts.append(
+        section(
+            "Articles by edition, kind and source",
+            pair(
+                img(charts["counts"], "articles by edition, kind and source", "counts"),
+                table(["edition", "kind", *sources, "total"], rows, "counts"),
+            ),
+            anchor="counts",
         )
     )
 

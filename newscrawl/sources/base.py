@@ -60,7 +60,19 @@ class Source:
         """The response as the old-site page it is."""
         return response
 
-    def links(self, response: HtmlResponse, page: Page) -> Iterable[scrapy.Request]:
+    def read_links(self, response: HtmlResponse) -> Any:
+        """The page's links as the source reads them (only if
+        ``follow_links``), handed back to ``reached_as_brief`` and ``links``:
+        a page is read once."""
+        return None
+
+    def reached_as_brief(self, response: Response, links: Any = None) -> bool:
+        """Whether the page was reached through a "More" link of the "Iran in
+        Brief" block (which makes an article page a brief)."""
+        return bool(response.meta.get("via_more"))
+
+    def links(self, response: HtmlResponse, page: Page, links: Any = None
+              ) -> Iterable[scrapy.Request]:
         """Requests for the links of a parsed page (only if ``follow_links``)."""
         return ()
 

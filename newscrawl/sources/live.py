@@ -1,20 +1,26 @@
 """The live site: the editions' home pages, then every link of the crawl.
 
-Each URL is requested once (``seen``), in its ``clean_url`` form; a listing
-whose page repeats the page before it ends its pagination (a pager that runs
-on forever, or a ``?page=`` beyond the last page)."""
+Each URL is requested once (``seen``), in its ``clean_url`` form. A page's
+links are read in one pass, each with where it stands: in the "Iran in
+Brief" block (its "More" links make briefs), in a site-wide block (a
+Drupal block outside the page's main content, whose pager is fetched once
+per edition and block page, ``BLOCK_PAGERS``), or elsewhere. A listing
+whose page repeats the page before it ends its pagination (a pager that
+runs on forever, or a ``?page=`` beyond the last page)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse
 
 from newscrawl.extract import xpaths
-from newscrawl.extract.page import Page
+from newscrawl.extract.page import HTML_SPACE, Page
 from newscrawl.sources.base import Source
 from newscrawl.urls import (
     HOME_PATHS,
@@ -22,39 +28,129 @@ from newscrawl.urls import (
     clean_url,
     is_page_href,
     is_pager,
+    language_of,
     should_follow,
 )
 
-# The link that ends each "Iran in Brief" item.
+# The label of the link that ends each item of the "Iran in Brief" block.
 MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
+# The "Iran in Brief" block: a View of this class, or an element with this in its id.
+BRIEF_BLOCK_CLASSES = ("view-iran-in-brief",)
+BRIEF_BLOCK_ID = "iran-in-brief"
+# Drupal blocks: an element with an id ``block-<module>-<delta>``, except the
+# page's main content; a View shown as a block (``view-display-id-block…``);
+# a Panels pane.
+BLOCK_ID_PREFIX = "block-"
+MAIN_CONTENT_IDS = ("block-system-main",)
+BLOCK_DISPLAY_PREFIX = "view-display-id-block"
+PANE_CLASS = "panel-pane"
+BLOCK_PAGER_MODES = ("once", "every")
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """The live source's settings, read once (defaults in ``settings.py``)."""
+
+    block_pagers: str = "once"  # "once" per edition and block page, or "every" page's
+
+    @classmethod
+    def from_settings(cls, settings) -> LiveConfig:
+        mode = str(settings.get("BLOCK_PAGERS") or "").strip().lower()
+        if mode not in BLOCK_PAGER_MODES:
+            raise ValueError(f"BLOCK_PAGERS must be one of {', '.join(BLOCK_PAGER_MODES)}, "
+                             f"got {mode!r}")
+        return cls(block_pagers=mode)
+
+
+class Where(NamedTuple):
+    """Where an element stands on its page."""
+
+    brief_block: bool  # inside the "Iran in Brief" block
+    block: str | None  # the site-wide block it is in (its id), if any
+
+
+NOWHERE = Where(False, None)
+
+
+def _block_of(element) -> str | None:
+    """The block *element* opens: its identity, ``""`` for the page's main
+    content, None if it opens none."""
+    ident = element.get("id") or ""
+    if ident in MAIN_CONTENT_IDS:
+        return ""
+    if ident.startswith(BLOCK_ID_PREFIX):
+        return ident
+    classes = (element.get("class") or "").split()
+    display = next((c for c in classes if c.startswith(BLOCK_DISPLAY_PREFIX)), None)
+    if display:
+        view = next((c for c in classes if c.startswith("view-id-")), "view")
+        return f"{view}/{display}"
+    if PANE_CLASS in classes:
+        return " ".join(c for c in classes if c.startswith("pane-")) or PANE_CLASS
+    return None
+
+
+def _is_brief_block(element) -> bool:
+    classes = (element.get("class") or "").split()
+    return any(c in classes for c in BRIEF_BLOCK_CLASSES) \
+        or BRIEF_BLOCK_ID in (element.get("id") or "")
+
+
+def where(element, cache: dict) -> Where:
+    """Where *element* stands, from its ancestors (each looked at once per
+    page thanks to *cache*)."""
+    chain = []
+    node = element
+    while node is not None and node not in cache:
+        chain.append(node)
+        node = node.getparent()
+    found = cache[node] if node is not None else NOWHERE
+    for node in reversed(chain):
+        block = _block_of(node)
+        found = Where(found.brief_block or _is_brief_block(node),
+                      found.block if block is None else (block or None))
+        cache[node] = found
+    return found
 
 
 class Link:
     """One URL of a page: its request URL, and how the page linked to it."""
 
-    __slots__ = ("pager", "url", "via_more")
+    __slots__ = ("block", "page", "pager", "url", "via_more")
 
-    def __init__(self, url: str, via_more: bool, pager: bool):
+    def __init__(self, url: str, via_more: bool, pager: bool, block: str | None = None,
+                 page: str | None = None):
         self.url, self.via_more, self.pager = url, via_more, pager
+        self.block, self.page = block, page  # for a pager of a site-wide block
 
 
 def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) -> list[Link]:
     """The page's links to pages of this crawl, each URL once, in the order
-    of their first appearance; a URL is ``via_more`` when any of its links is
-    a "More" link."""
+    of their first appearance, in one pass over its ``<a>`` elements. A URL
+    is ``via_more`` when one of its links is a "More" link of the "Iran in
+    Brief" block; a ``?page=N`` of the page itself inside a site-wide block
+    carries that block's identity and N."""
     found: dict[str, Link] = {}
-    for anchor in xpaths.LINKS(response.selector.root):
-        href = anchor.get("href", "").strip()
+    cache: dict = {}
+    root = response.selector.root
+    canonical = xpaths.CANONICAL(root).strip(HTML_SPACE)
+    here = (response.url, response.urljoin(canonical) if canonical else "")
+    for anchor in xpaths.LINKS(root):
+        href = anchor.get("href", "").strip(HTML_SPACE)
         if not is_page_href(href):
             continue
         url = response.urljoin(href)
         if not should_follow(url, host, languages):
             continue
         url = clean_url(url)
-        more = " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
         link = found.get(url)
+        place = where(anchor, cache)
+        more = place.brief_block and " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
         if link is None:
-            found[url] = Link(url, more, is_pager(url, response.url))
+            pager = is_pager(url, *here)
+            block = place.block if pager else None
+            page = dict(parse_qsl(urlsplit(url).query)).get("page") if block else None
+            found[url] = Link(url, more, pager, block, page)
         elif more:
             link.via_more = True
     return list(found.values())
@@ -77,7 +173,34 @@ class LiveSource(Source):
         if wayback_only:
             raise ValueError("from, to and at choose Wayback Machine captures: "
                              "use them with -a source=wayback")
+        self.config = LiveConfig()
         self.seen: set[str] = set()  # URLs requested so far
+
+    def bind(self, crawler) -> None:
+        self.config = LiveConfig.from_settings(crawler.settings)
+
+    @property
+    def briefs(self) -> set[str]:
+        """``article_key`` of every page a "More" link of the "Iran in Brief"
+        block led to (kept across a resume, like all of ``spider.state``)."""
+        return self.spider.state.setdefault("briefs", set())
+
+    @property
+    def block_pages(self) -> set[tuple[str, str, str]]:
+        """``(edition, block, page)`` of the site-wide block pages requested."""
+        return self.spider.state.setdefault("block_pages", set())
+
+    def read_links(self, response: HtmlResponse) -> list[Link]:
+        """The page's links; the pages its "Iran in Brief" block's "More"
+        links lead to are briefs from now on (``briefs``)."""
+        links = page_links(response, self.spider.host, self.spider.languages)
+        self.briefs.update(article_key(link.url) for link in links if link.via_more)
+        return links
+
+    def reached_as_brief(self, response, links=None) -> bool:
+        """Reached through a "More" link of the block, or linked by one on a
+        page read before (this one included: the block is on every page)."""
+        return bool(response.meta.get("via_more")) or article_key(response.url) in self.briefs
 
     async def start(self):
         for language in self.spider.languages:
@@ -85,14 +208,18 @@ class LiveSource(Source):
             self.seen.add(clean_url(url))
             yield self.spider.page_request(url)
 
-    def links(self, response: HtmlResponse, page: Page) -> Iterator[scrapy.Request]:
+    def links(self, response: HtmlResponse, page: Page, links: list[Link] | None = None
+              ) -> Iterator[scrapy.Request]:
         """Requests for the page's links not requested before; its pagers
         last, and none of them when the page is a listing that repeats the
-        page that linked to it."""
+        page that linked to it. A site-wide block's page is requested once
+        per edition (with ``BLOCK_PAGERS = "once"``), from the first page
+        that shows a pager to it."""
         spider = self.spider
         stats = spider.crawler.stats
-        links = page_links(response, spider.host, spider.languages)
+        links = self.read_links(response) if links is None else links
         digest = links_digest(links)
+        edition = language_of(response.url)
         new: list[Link] = []
         pagers: list[Link] = []
         for link in links:
@@ -106,6 +233,20 @@ class LiveSource(Source):
             stats.inc_value("oldsite/pagination/stopped")
             spider.logger.info("%s repeats the page before it: pagination stopped", response.url)
             pagers = []
+        if self.config.block_pagers == "once":
+            pagers = [link for link in pagers if self.first_block_page(edition, link)]
         for link in new + pagers:
             self.seen.add(link.url)
             yield spider.page_request(link.url, via_more=link.via_more, listing_digest=digest)
+
+    def first_block_page(self, edition: str, link: Link) -> bool:
+        """Whether *link* is to be followed: not a site-wide block's page
+        already requested for this edition (from another page)."""
+        if link.block is None:
+            return True
+        key = (edition, link.block, link.page or "")
+        if key in self.block_pages:
+            self.spider.crawler.stats.inc_value("oldsite/pagers/sitewide_skipped")
+            return False
+        self.block_pages.add(key)
+        return True

@@ -42,6 +42,7 @@ from newscrawl.extract import extract
 from newscrawl.extract.page import Page, canonical_url, classify
 from newscrawl.items import ArticleItem
 from newscrawl.middlewares import LeftSite
+from newscrawl.mongo import known_urls
 from newscrawl.render import (
     CHROMIUM_ARGS,
     MODES,
@@ -154,11 +155,13 @@ class OldsiteSpider(scrapy.Spider):
         response = self.readable(self.source.page(response))
         if response is None:
             return
-        page = classify(response, response.meta.get("via_more", False))
-        self.crawler.stats.inc_value(f"oldsite/pages/{page.kind}")
+        links = self.source.read_links(response) if self.source.follow_links else None
+        page = classify(response, self.source.reached_as_brief(response, links))
+        self.count(page)
         url = canonical_url(response, self.host, self.source.site_hosts()) \
             if page.is_document else None
-        fields = extract(response) if url is not None and url not in self.stored else None
+        fields = (extract(response, self.crawler.stats)
+                  if url is not None and url not in self.stored else None)
         empty_body = fields is not None and not fields.get("body")
         again = render_step(response, self.render, empty_body, url or response.url,
                             self.rendered, self.crawler.stats)
@@ -171,7 +174,15 @@ class OldsiteSpider(scrapy.Spider):
         elif url is not None and not is_rerender(response):
             self.crawler.stats.inc_value("oldsite/duplicate_pages")
         if self.source.follow_links:
-            yield from self.source.links(response, page)
+            yield from self.source.links(response, page, links)
+
+    def count(self, page: Page) -> None:
+        """``oldsite/pages/<kind>``; a page the crawl cannot place also by its
+        Drupal node type (``oldsite/pages/other/<type>``)."""
+        stats = self.crawler.stats
+        stats.inc_value(f"oldsite/pages/{page.kind}")
+        if page.kind == "other" and page.node_type:
+            stats.inc_value(f"oldsite/pages/other/{page.node_type}")
 
     def readable(self, response):
         """*response* ready to parse, or None (said and counted) when it is
@@ -203,6 +214,9 @@ class OldsiteSpider(scrapy.Spider):
             item[name] = fields.get(name)
         for name in LIST_FIELDS:
             item[name] = list(fields.get(name) or [])
+        if page.kind == "video" or "video_urls" in fields:
+            item["video_urls"] = list(fields.get("video_urls") or [])
+            item["poster_url"] = fields.get("poster_url")
         return item
 
     # ---------------------------------------------------------------- the source's own
@@ -267,15 +281,3 @@ def error_kind(failure):
                                      "ResponseFailed", "DNS")):
         return "connection"
     return name
-
-
-async def known_urls(settings):
-    """The URLs of the articles already stored, for ``skip_known``."""
-    from pymongo import AsyncMongoClient
-
-    client = AsyncMongoClient(settings.get("MONGO_URI"), serverSelectionTimeoutMS=10000)
-    try:
-        collection = client[settings.get("MONGO_DATABASE")][settings.get("MONGO_COLLECTION", "articles")]
-        return frozenset([doc["url"] async for doc in collection.find({}, {"url": True, "_id": False})])
-    finally:
-        await client.close()

@@ -7,9 +7,11 @@ HTML and expected text are identical) or a ``(raw_html, expected_text)``
 pair.  See README.md for what is seen, inferred or invented.
 """
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from urllib.parse import quote
 
 ZWNJ = "\u200c"  # zero-width non-joiner: part of correct Persian spelling, kept
+NBSP = "\u00a0"  # no-break space: inside some real slugs (also trailing), kept in the URL
 ZWSP = "\u200b"  # zero-width space: noise, removed by normalization
 TATWEEL = "\u0640"  # kashida: noise, removed by normalization
 MOJIBAKE_SENTENCE = "روستاییان خواستار رسیدگی فوری به وضعیت آب شدند."
@@ -17,7 +19,7 @@ MOJIBAKE_SENTENCE = "روستاییان خواستار رسیدگی فوری ب�
 
 def utc(y, mo, d, h=0, mi=0):
     """A timezone-aware UTC datetime (expected values are written in UTC)."""
-    return datetime(y, mo, d, h, mi, tzinfo=timezone.utc)
+    return datetime(y, mo, d, h, mi, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ class Doc:
     tags: tuple = ()
     authors: tuple = ()
     images: tuple = ()  # of (file name, caption or None)
-    theme: str = "drupal"  # "drupal" | "story" (unknown theme + meta) | "bare"
+    theme: str = "drupal"  # "drupal" | "story" (unknown theme + meta) | "bare" | "video"
     date_class: str = "date-display-single"  # or "time-ago-field"
+    node_type: str = None  # the Drupal node type, when it is not the kind
+    video_url: str = None  # the player (iframe) of a video node
 
 
 SECTIONS = (
@@ -356,13 +360,103 @@ FA_BRIEFS = (
         "۳۱ اسفند ۱۳۹۹", None),
 )
 
-ALL_DOCS = EN_ARTICLES + EN_BRIEFS + FA_ARTICLES + FA_BRIEFS
+
+# ---------------------------------------------------------------- real page shapes
+# In-body "Read more" / «بیشتر بخوانید» links to ordinary articles (issue 19):
+# the targets are articles, linked from nowhere else. A link paragraph is page
+# furniture: its expected text is "" (not in the body).
+READ_MORE_TARGET_EN = "/en/iran-economy/tehran-stock-exchange-hits-new-high"
+READ_MORE_TARGET_FA = "/اقتصاد/بورس-تهران-رکورد-تازه-زد"
+DOUBLE_ENCODED_PATH = "/اقتصاد/قیمت-طلا-در-بازار-تهران-افزایش-یافت"
+NBSP_PATH = f"/اقتصاد/قطعی{NBSP}گاز{NBSP}در{NBSP}شهرهای{NBSP}شمالی{NBSP}"
+VIDEO_PATH = f"/في-أوه-دي/گفت{ZWNJ}وگو-با-کارشناس-اقتصادی"
+IRAN_IN_BRIEF_PATH = "/en/iran-in-brief/tehran-metro-fares-rise-25-percent"
+
+
+def _link_para(path, label):
+    return (f'<a href="{quote(path, safe="/")}">{label}</a>', "")
+
+
+SHAPE_DOCS = (
+    Doc("/en/iran-economy/oil-exports-fall-to-lowest-level", "en", "article", 150,
+        "Iran's oil exports fall to their lowest level in decades",
+        ("Iran's crude exports fell to about 100,000 barrels a day in July, tanker trackers said.",
+         _link_para(READ_MORE_TARGET_EN, "Read more"),
+         "Buyers in Asia have stopped taking cargoes since US sanctions were tightened.",
+         _link_para("/en/world/european-powers-urge-iran-cooperate-iaea", "More")),
+        "Jul 22, 2020", utc(2020, 7, 21, 19, 30)),
+    Doc(READ_MORE_TARGET_EN, "en", "article", 151,
+        "Tehran Stock Exchange hits a new high as the rial falls",
+        ("The main index of the Tehran Stock Exchange passed two million points on Saturday.",
+         "Analysts say savers are moving money into shares to escape inflation."),
+        "Jul 25, 2020", utc(2020, 7, 24, 19, 30)),
+    Doc(f"/اقتصاد/صادرات-نفت-ایران-به-پایین{ZWNJ}ترین-سطح-رسید", "fa", "article", 2150,
+        f"صادرات نفت ایران به پایین{ZWNJ}ترین سطح رسید",
+        ("صادرات نفت خام ایران در ماه تیر به حدود صد هزار بشکه در روز کاهش یافت.",
+         _link_para(READ_MORE_TARGET_FA, "بیشتر بخوانید"),
+         f"خریداران آسیایی پس از تشدید تحریم{ZWNJ}ها خرید نفت ایران را متوقف کرده{ZWNJ}اند."),
+        "۲۴ تیر ۱۳۹۹", utc(2020, 7, 13, 19, 30)),
+    Doc(READ_MORE_TARGET_FA, "fa", "article", 2151,
+        "بورس تهران رکورد تازه زد",
+        ("شاخص کل بورس تهران روز شنبه از مرز دو میلیون واحد گذشت.",
+         f"کارشناسان می{ZWNJ}گویند مردم برای حفظ ارزش پول خود به بازار سهام روی آورده{ZWNJ}اند."),
+        "۲۶ تیر ۱۳۹۹", utc(2020, 7, 15, 19, 30)),
+    # Linked only by a link percent-encoded twice (the fa home's picks).
+    Doc(DOUBLE_ENCODED_PATH, "fa", "article", 2152,
+        "قیمت طلا در بازار تهران افزایش یافت",
+        ("قیمت هر سکه طلا در بازار تهران روز یکشنبه افزایش یافت.",
+         f"فعالان بازار این افزایش را به کاهش ارزش ریال نسبت می{ZWNJ}دهند."),
+        "۳۰ تیر ۱۳۹۹", utc(2020, 7, 19, 19, 30)),
+    # NBSP between the words of the slug and at its end, linked with three spellings.
+    Doc(NBSP_PATH, "fa", "article", 2153,
+        "قطعی گاز در شهرهای شمالی",
+        ("گاز چند شهر استان گیلان پس از آسیب دیدن خط لوله قطع شد.",
+         "شرکت گاز گفته است جریان گاز تا فردا برقرار می\u200cشود."),
+        "۲۴ تیر ۱۳۹۹", utc(2020, 7, 13, 19, 30)),
+    # A video node: player iframe, poster, description (kind "video").
+    Doc(VIDEO_PATH, "fa", "video", 2160,
+        f"گفت{ZWNJ}وگو با یک کارشناس اقتصادی",
+        (f"در این برنامه یک کارشناس اقتصادی درباره آینده بازار ارز گفت{ZWNJ}وگو می{ZWNJ}کند.",),
+        "۲۶ تیر ۱۳۹۹", utc(2020, 7, 15, 19, 30), theme="video",
+        images=(("economy-talk-poster.jpg", None),),
+        video_url="https://admin.mangomolo.com/analytics/index.php/customers/embed/video"
+                  "?id=123456&user_id=100&countries=Q0M=&w=100%25&h=100%25"),
+    # An English brief under /en/iran-in-brief/ whose node type is "article".
+    Doc(IRAN_IN_BRIEF_PATH, "en", "brief", 145,
+        "Tehran metro fares rise 25 percent",
+        ("Tehran's city council has approved a 25 percent rise in metro fares from next month.",
+         "The council said the rise would pay for new trains."),
+        "Aug 20, 2021", utc(2021, 8, 19, 19, 30), node_type="article"),
+)
+
+ALL_DOCS = EN_ARTICLES + EN_BRIEFS + FA_ARTICLES + FA_BRIEFS + SHAPE_DOCS
 
 # Teasers on the two home pages (the Persian one uses the seen listing markup).
 HOME_LISTS = {
-    "/en": (SEED_PATH, EN_ARTICLES[1].path, EN_ARTICLES[6].path, EN_ARTICLES[7].path),
-    "/": (FA_ARTICLES[0].path, FA_ARTICLES[5].path, FA_ARTICLES[6].path, FA_ARTICLES[1].path),
+    "/en": (SEED_PATH, EN_ARTICLES[1].path, EN_ARTICLES[6].path, EN_ARTICLES[7].path,
+            SHAPE_DOCS[0].path),
+    "/": (FA_ARTICLES[0].path, FA_ARTICLES[5].path, FA_ARTICLES[6].path, FA_ARTICLES[1].path,
+          SHAPE_DOCS[2].path, NBSP_PATH, VIDEO_PATH),
 }
+
+# Writer pages (listings of a writer's articles), linked from the Persian
+# articles' author field.
+WRITER_PREFIX = "/نویسنده/"
+
+# The breaking-news ticker: headlines without links (on the fa home and /breaking-news).
+BREAKING_NEWS = ("انفجار در یک کارخانه در جنوب تهران",
+                 "وزیر خارجه به مسکو رفت",
+                 "قیمت دلار از ۲۵ هزار تومان گذشت")
+BREAKING_PATH = "/breaking-news"
+# A node type the crawl cannot place: the TV schedule, a Drupal "page".
+SCHEDULE = {
+    "path": "/جدول-پخش-ایران-اینترنشنال", "nid": 6, "title": "جدول پخش ایران اینترنشنال",
+    "paras": ("برنامه\u200cهای امروز ایران اینترنشنال را در این صفحه ببینید.",),
+}
+
+
+class RawHref(str):
+    """An href written as it stands, not percent-encoded by the replica."""
 
 # Per-language chrome.  Persian banner: exact text given in the brief (inferred).
 LANG = {
@@ -407,6 +501,12 @@ PICKS = {
     ),
     "/": (
         ("/ايران/قیمت-دلار-به-۲۵-هزار-تومان-رسید", "قیمت دلار"),
+        # Encoded twice: the replica encodes the link once more.
+        (quote(DOUBLE_ENCODED_PATH, safe="/"), "قیمت طلا"),
+        (RawHref(NBSP_PATH), "قطعی گاز (نشانی خام)"),
+        (quote(NBSP_PATH, safe="/"), "قطعی گاز (دوبار کدگذاری)"),
+        (BREAKING_PATH, "خبرهای فوری"),
+        (SCHEDULE["path"], "جدول پخش"),
         ("/تحریم", "تحریم"),
         (FA_ARTICLES[2].path + "?utm_source=telegram", "طرح تازه مالیات"),
     ),

@@ -17,17 +17,18 @@ import struct
 import zlib
 from collections import namedtuple
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Template
 from urllib.parse import parse_qs, quote
 
 from . import content as C
-from .content import CONTACT, LANG, PICKS, SECTIONS, SECTION_ALIASES
+from .content import CONTACT, LANG, PICKS, SCHEDULE, SECTION_ALIASES, SECTIONS, RawHref
 
 TEMPLATES = Path(__file__).with_name("templates")
 PER_PAGE = 3  # teasers per listing page
-BRIEF_BLOCK_PAGES = 2  # the block's page 1 repeats page 0 (inferred)
+BRIEF_BLOCK_PAGES = 2  # the bench site's block pager (bench/sitegen.py)
+BRIEF_BLOCK_PER_PAGE = 2  # items per page of the "Iran in Brief" block
 HTML_TYPE = "text/html; charset=utf-8"
 
 Response = namedtuple("Response", "status content_type body")
@@ -51,7 +52,7 @@ def clean(x):
     return x[1] if isinstance(x, tuple) else x
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(name):
     return Template((TEMPLATES / name).read_text(encoding="utf-8"))
 
@@ -67,6 +68,8 @@ def enc(path):
 
 def href(target):
     """Encode an internal link (path with optional ?query / #fragment)."""
+    if isinstance(target, RawHref):
+        return html.escape(target)
     if target.startswith("http"):
         return target
     path, hash_, frag = target.partition("#")
@@ -127,7 +130,8 @@ def summary_text(doc, limit=150):
 # ------------------------------------------------------------------ skeleton
 def skeleton(ctx, lang, title, body_class, main, head="", sidebar=""):
     chrome = LANG[lang]
-    items = lambda pairs: "".join(f'<li class="leaf">{link(t, label)}</li>' for t, label in pairs)
+    def items(pairs):
+        return "".join(f'<li class="leaf">{link(t, label)}</li>' for t, label in pairs)
     aside = f'      <aside class="col-sm-3" role="complementary">\n{sidebar}\n      </aside>' if sidebar else ""
     return tpl(
         "page", lang=lang, dir=chrome["dir"], head=head,
@@ -166,8 +170,10 @@ def pager(path, page, total, kind):
     if total <= 1 or page >= total:
         return ""
     core = kind == "core"
-    li = lambda cls, inner: f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
-    a = lambda n, label: f'<a title="Go to page {n + 1}" href="{page_href(path, n)}">{label}</a>'
+    def li(cls, inner):
+        return f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
+    def a(n, label):
+        return f'<a title="Go to page {n + 1}" href="{page_href(path, n)}">{label}</a>'
     items = []
     if page > 0:
         items += [li("pager-first", a(0, "« first")),
@@ -215,11 +221,15 @@ def listing(ctx, docs, name, display, pager_kind, lang, per_page=PER_PAGE):
 
 
 def brief_block(ctx, lang):
+    """The same block on every page of an edition, paged on the page's own
+    URL (``?page=N``): the briefs of page N only there."""
     chrome = LANG[lang]
-    items = [d for d in BRIEFS if d.lang == lang] if ctx.page < BRIEF_BLOCK_PAGES else []
+    briefs = [d for d in BRIEFS if d.lang == lang]
+    per = BRIEF_BLOCK_PER_PAGE
+    items = briefs[ctx.page * per:(ctx.page + 1) * per]
     rows = [f'<div class="views-field views-field-body"><div class="field-content">'
             f'<p>{raw(d.paras[0])}{link(d.path, chrome["more"])}</p></div></div>' for d in items]
-    content = view("iran-in-brief", "block", rows, ctx, BRIEF_BLOCK_PAGES, "core", lang)
+    content = view("iran-in-brief", "block", rows, ctx, -(-len(briefs) // per), "core", lang)
     return tpl("block", id="views-iran-in-brief-block", module="views",
                title=chrome["brief_title"], content=content)
 
@@ -269,21 +279,39 @@ def share(ctx, lang):
     return tpl("share", label=LANG[lang]["share"], url=quote(ctx.origin + enc(ctx.path), safe=""))
 
 
+def writer_path(name):
+    return C.WRITER_PREFIX + name.replace(" ", "-")
+
+
+def authors_field(doc):
+    """Persian writers link to their writer page; English ones are plain text."""
+    items = [link(writer_path(a), a) if doc.lang == "fa" else a for a in doc.authors]
+    return field("field-author", items)
+
+
+def video_field(doc):
+    player = (f'<iframe src="{attr(doc.video_url)}" width="640" height="360" frameborder="0" '
+              'allowfullscreen></iframe>')
+    return field("field-video", [player], "video-embed-field")
+
+
 def drupal_doc(doc, ctx):
     sec = section_of(doc)
+    node_type = doc.node_type or doc.kind
     fields = [
         field("field-section", [link(sec.path, sec.name)], "taxonomy-term-reference") if sec else "",
         field("post-date", [date_html(doc)], "ds"),
-        field("field-author", list(doc.authors)) if doc.authors else "",
+        authors_field(doc) if doc.authors else "",
+        video_field(doc) if doc.video_url else "",
         field("field-image", image_items(doc), "image") if doc.images else "",
         field("body", ["\n" + paragraphs(doc.paras) + "\n"], "text-with-summary"),
         tags_field(doc),
         share(ctx, doc.lang),
     ]
-    main = tpl("node", title=raw(doc.title), nid=doc.nid, type=doc.kind, about=href(doc.path),
+    main = tpl("node", title=raw(doc.title), nid=doc.nid, type=node_type, about=href(doc.path),
                fields="\n".join(f for f in fields if f))
     classes = body_classes("one-sidebar", "sidebar-second", "page-node", f"page-node-{doc.nid}",
-                           f"node-type-{doc.kind}", f"i18n-{doc.lang}")
+                           f"node-type-{node_type}", f"i18n-{doc.lang}")
     return skeleton(ctx, doc.lang, clean(doc.title), classes, main, doc_meta(ctx, doc),
                     brief_block(ctx, doc.lang))
 
@@ -325,13 +353,20 @@ def bare_doc(doc, ctx):
     return skeleton(ctx, doc.lang, clean(doc.title), "bare-page", main)
 
 
-THEMES = {"drupal": drupal_doc, "story": story_doc, "bare": bare_doc}
+THEMES = {"drupal": drupal_doc, "story": story_doc, "bare": bare_doc, "video": drupal_doc}
 
 
 # ------------------------------------------------------------------ listings
+def ticker(ctx, lang):
+    """The breaking-news ticker: headlines without links."""
+    rows = [f'<span class="views-field views-field-title">{h}</span>' for h in C.BREAKING_NEWS]
+    return view("breaking-news", "newsticker", rows, ctx, 1, "core", lang)
+
+
 def list_page(ctx, lang, heading, docs, view_name, display, pager_kind, classes, picks=False):
     per_page = len(docs) if picks else PER_PAGE  # home pages: a single page of teasers
     main = (f'<h1 class="page-header">{heading}</h1>\n' if heading else "") + \
+        (ticker(ctx, lang) + "\n" if picks and lang == "fa" else "") + \
         listing(ctx, docs, view_name, display, pager_kind, lang, per_page)
     head = drupal_head(ctx, heading or LANG[lang]["site"], heading or LANG[lang]["site"])
     sidebar = picks_block(ctx, lang) if picks else ""
@@ -357,13 +392,34 @@ def tag_page(lang, tag):
     return lambda ctx: list_page(ctx, lang, tag, docs, "taxonomy-term", "page", "core", classes)
 
 
-def contact_page(ctx):
-    body = field("body", ["\n" + paragraphs(CONTACT["paras"]) + "\n"], "text-with-summary")
-    main = tpl("node", title=CONTACT["title"], nid=CONTACT["nid"], type="page",
-               about=href(ctx.path), fields=body)
-    classes = body_classes("page-node", f"page-node-{CONTACT['nid']}", "node-type-page", "i18n-en")
-    head = drupal_head(ctx, CONTACT["title"], CONTACT["paras"][0])
-    return skeleton(ctx, "en", CONTACT["title"], classes, main, head)
+def writer_page(name):
+    docs = [d for d in ARTICLES if d.lang == "fa" and name in d.authors]
+    classes = body_classes("page-taxonomy-term", "page-writer", "i18n-fa")
+    return lambda ctx: list_page(ctx, "fa", name, docs, "writer", "page", "core", classes)
+
+
+def breaking_news_page(ctx):
+    """/breaking-news: the ticker's headlines as a list, without links."""
+    main = f'<h1 class="page-header">خبرهای فوری</h1>\n{ticker(ctx, "fa")}'
+    head = drupal_head(ctx, "خبرهای فوری", "خبرهای فوری")
+    return skeleton(ctx, "fa", "خبرهای فوری", body_classes("page-breaking-news", "i18n-fa"),
+                    main, head)
+
+
+def node_page(spec, lang):
+    """A Drupal node of type "page" (no article): contact, TV schedule."""
+    def page(ctx):
+        body = field("body", ["\n" + paragraphs(spec["paras"]) + "\n"], "text-with-summary")
+        main = tpl("node", title=spec["title"], nid=spec["nid"], type="page",
+                   about=href(ctx.path), fields=body)
+        classes = body_classes("page-node", f"page-node-{spec['nid']}", "node-type-page",
+                               f"i18n-{lang}")
+        head = drupal_head(ctx, spec["title"], spec["paras"][0])
+        return skeleton(ctx, lang, spec["title"], classes, main, head)
+    return page
+
+
+contact_page = node_page(CONTACT, "en")
 
 
 def login_page(ctx):
@@ -391,6 +447,7 @@ ARTICLES = [d for d in C.ALL_DOCS if d.kind == "article"]
 BRIEFS = [d for d in C.ALL_DOCS if d.kind == "brief"]
 DOCS_BY_PATH = {d.path: d for d in C.ALL_DOCS}
 TAGS = sorted({(d.lang, t) for d in ARTICLES for t in d.tags})
+WRITERS = sorted({a for d in ARTICLES if d.lang == "fa" for a in d.authors})
 
 
 def _build_pages():
@@ -399,7 +456,10 @@ def _build_pages():
     pages.update({tag_path(lang, t): tag_page(lang, t) for lang, t in TAGS})
     pages.update({"/en": home_page("/en", "en"), "/": home_page("/", "fa"),
                   CONTACT["path"]: contact_page, "/en/user/login": login_page, "/user/login": login_page})
-    assert len(pages) == len(C.ALL_DOCS) + len(SECTIONS) + len(TAGS) + 5, "path collision"
+    pages.update({writer_path(name): writer_page(name) for name in WRITERS})
+    pages.update({C.BREAKING_PATH: breaking_news_page, SCHEDULE["path"]: node_page(SCHEDULE, "fa")})
+    assert len(pages) == len(C.ALL_DOCS) + len(SECTIONS) + len(TAGS) + len(WRITERS) + 7, \
+        "path collision"
     return pages
 
 
@@ -421,15 +481,17 @@ def resolve(path):
 
 # ------------------------------------------------------------------ files
 def _png():
-    chunk = lambda kind, data: (struct.pack(">I", len(data)) + kind + data
-                                + struct.pack(">I", zlib.crc32(kind + data)))
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                                    + struct.pack(">I", zlib.crc32(kind + data)))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
 
 
 def _jpeg():
     """1x1 grey baseline JPEG: DQT, SOF0, one-code DC/AC Huffman tables, one block."""
-    huff = lambda cls: b"\xff\xc4\x00\x14" + bytes([cls, 1]) + bytes(15) + b"\x00"
+    def huff(cls):
+        return b"\xff\xc4\x00\x14" + bytes([cls, 1]) + bytes(15) + b"\x00"
     return (b"\xff\xd8" + b"\xff\xdb\x00\x43\x00" + b"\x01" * 64
             + b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00"
             + huff(0x00) + huff(0x10)
@@ -473,19 +535,26 @@ def render(path, query="", origin="http://127.0.0.1"):
 def _expected(doc):
     return {
         "path": doc.path, "language": doc.lang, "kind": doc.kind, "title": clean(doc.title),
-        "body": "\n\n".join(clean(p) for p in doc.paras), "section": doc.section,
+        # A paragraph whose expected text is empty is furniture (a lone link).
+        "body": "\n\n".join(clean(p) for p in doc.paras if clean(p)),
+        "section": doc.section,
         "tags": list(doc.tags), "authors": list(doc.authors), "published_at": doc.published_at,
         # the order of preference: article:published_time, <time datetime>, visible text
         "published_raw": doc.date_meta or BARE_DATETIME.get(doc.path) or doc.date_text,
         "image_count": len(doc.images),
+        # Videos: the player URL(s) and the poster image (a path on the site).
+        "video_urls": [doc.video_url] if doc.video_url else [],
+        "poster_path": image_src(doc.images[0][0]) if doc.kind == "video" else None,
     }
 
 
 EXPECTED_DOCS = [_expected(d) for d in C.ALL_DOCS]
 
 NOT_STORED_PATHS = (
-    ["/", "/en", CONTACT["path"], "/en/world/removed-article", "/en/user/login", "/user/login"]
+    ["/", "/en", CONTACT["path"], "/en/world/removed-article", "/en/user/login", "/user/login",
+     C.BREAKING_PATH, SCHEDULE["path"]]
     + [s.path for s in SECTIONS] + [tag_path(lang, t) for lang, t in TAGS]
+    + [writer_path(name) for name in WRITERS]
 )
 
 # Request targets that are duplicates of a stored document: (target, canonical path).
