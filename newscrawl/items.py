@@ -28,6 +28,9 @@ class ArticleItem(scrapy.Item):
     search_text = scrapy.Field()  # folded title + body for queries
     source = scrapy.Field()  # "live" | "wayback": where the page was fetched
     capture_timestamp = scrapy.Field()  # the Wayback capture (14 digits), or None for live
+    # The WARC record the content came from: {file, offset, length, record_id}
+    # (newscrawl.warc), or None when WARC is off.
+    warc = scrapy.Field()
 
 
 # Fields the spider hands to the pipelines but that are not stored.

@@ -173,3 +173,25 @@ REPORT_DIR = "data/report"
 # in Brief" block's ?page=N) is followed "once" per edition and block page;
 # "every" follows it from every page (one more request per article).
 BLOCK_PAGERS = "once"
+
+# --- WARC (newscrawl/warc/, README "Archive files") ---
+# Every exchange with the site goes to WARC/1.1 files in WARC_DIR
+# (<prefix>-<UTC timestamp>-<serial>.warc.gz, a new one at WARC_MAX_SIZE bytes),
+# with a CDXJ index beside each when it closes. A payload already in WARC_DIR's
+# indexes is written as a revisit record (WARC_REVISITS).
+WARC_ENABLED = os.environ.get("NEWSCRAWL_WARC", "1") != "0"
+WARC_DIR = os.environ.get("WARC_DIR", "data/warc")
+WARC_MAX_SIZE = 1024 ** 3
+WARC_PREFIX = "newscrawl"
+WARC_REVISITS = True
+WARC_CDXJ = True
+# Set by `-a source=warc -a warc=PATH`: answer every request from these files.
+WARC_REPLAY = ""
+# Next to the download handler: sees what was sent and what came back, before
+# HttpCompressionMiddleware (590) decodes the body.
+DOWNLOADER_MIDDLEWARES["newscrawl.warc.middleware.WarcMiddleware"] = 950
+SPIDER_MIDDLEWARES = {
+    **globals().get("SPIDER_MIDDLEWARES", {}),
+    # item["warc"]: the record the item's page came from.
+    "newscrawl.warc.middleware.WarcProvenanceMiddleware": 950,
+}

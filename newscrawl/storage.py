@@ -220,6 +220,8 @@ def document(item: Any) -> Doc:
     url = doc.get("url")
     for name, value in doc.items():
         values = value if isinstance(value, list) else [value]
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            values = list(value.values())  # a flat sub-document (``warc``)
         if not all(isinstance(v, SCALARS) for v in values):
             raise Unstorable("bad_field", f"{url}: {name} is a {type(value).__name__}")
     doc["content_hash"] = content_hash(doc)

@@ -121,6 +121,7 @@ def crawl(mongo_uri, tmp_path_factory):
             "DOWNLOAD_DELAY": "0",
             "AUTOTHROTTLE_ENABLED": "False",
             "LOG_LEVEL": "INFO",
+            "WARC_DIR": str(stats_file.parent / "warc"),  # each crawl its own, unless told
             **(settings or {}),
         }
         for name, value in options.items():

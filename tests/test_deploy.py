@@ -296,7 +296,7 @@ def test_deploy_fails_on_a_broken_egg_and_keeps_the_good_version(scrapyd, deploy
     shutil.copytree(ROOT / "newscrawl", source / "newscrawl", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "setup.py", source)
     spider = source / "newscrawl/spiders/oldsite.py"
-    spider.write_text("import newscrawl_dependency_missing_on_the_server\n" + spider.read_text())
+    spider.write_text(spider.read_text() + "\nimport newscrawl_dependency_missing_on_the_server\n")
     broken = build_egg(source, tmp_path / "out")
 
     newer = str(int(deployed) + 1)  # would become the version that runs

@@ -34,14 +34,13 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.extract import extract
 from newscrawl.extract.page import Page, canonical_url, classify
 from newscrawl.items import ArticleItem
-from newscrawl.middlewares import LeftSite
 from newscrawl.mongo import known_urls
 from newscrawl.render import (
     CHROMIUM_ARGS,
@@ -237,8 +236,8 @@ class OldsiteSpider(scrapy.Spider):
         start is said once, plainly, and ends the crawl as ``render_failed``."""
         request = failure.request
         stats = self.crawler.stats
-        if failure.check(LeftSite):
-            return  # recorded by SiteRedirectMiddleware
+        if failure.check(IgnoreRequest):
+            return  # counted where it was decided: robots.txt, a redirect off the site, a gone site
         if failure.check(HttpError):
             status = failure.value.response.status
             stats.inc_value(f"oldsite/http_status/{status}")
@@ -273,11 +272,13 @@ class OldsiteSpider(scrapy.Spider):
 
 
 def error_kind(failure):
-    """``timeout``, ``connection`` or the exception's name."""
+    """``timeout``, ``dns``, ``connection`` or the exception's name."""
     name = failure.type.__name__
     if "Timeout" in name or "TimedOut" in name:
         return "timeout"
+    if "DNS" in name or "Resolve" in name:
+        return "dns"
     if any(word in name for word in ("DownloadFailed", "Connection", "ResponseNeverReceived",
-                                     "ResponseFailed", "DNS")):
+                                     "ResponseFailed")):
         return "connection"
     return name

@@ -1,0 +1,127 @@
+"""The WARC files of one crawl: ``<prefix>-<UTC timestamp>-<serial>.warc.gz``.
+
+Each record is its own gzip member. The records of one exchange are
+serialized in memory and written with one ``write`` and a flush, so a crawl
+stopped at any moment (Ctrl-C, SIGTERM, ``kill -9``) leaves every finished
+record readable; at worst the last one is torn, and the readers skip it.
+A file is never appended to: each run (a resumed ``JOBDIR`` crawl too)
+starts a new one, and a new serial follows when a file reaches
+``WARC_MAX_SIZE``. Each file begins with a ``warcinfo`` record, and gets its
+CDXJ index when it is closed (its lines made as the records are written).
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.recordloader import ArcWarcRecord
+from warcio.warcwriter import WARCWriter
+
+from newscrawl.warc import index, records
+from newscrawl.warc.config import WarcConfig
+from newscrawl.warc.records import Location
+
+logger = logging.getLogger(__name__)
+
+GZIP_LEVEL = 6  # gzip(1)'s default
+
+
+def file_name(prefix: str, when: datetime, serial: int) -> str:
+    """Heritrix's and warcprox's shape: a 17-digit UTC timestamp, a 5-digit serial."""
+    stamp = when.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
+    return f"{prefix}-{stamp}-{serial:05d}.warc.gz"
+
+
+class WarcFiles:
+    """Writes groups of records to the files of one run.
+
+    *info* gives the ``warcinfo`` fields; it is called when a file opens (so
+    that a crawl id set after start-up is in it). *revisits* maps a payload
+    digest to the target URI and date of a record holding that payload.
+    """
+
+    def __init__(self, config: WarcConfig, info: Callable[[], dict[str, Any]],
+                 revisits: dict[str, tuple[str, str]] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.config, self.info, self.clock = config, info, clock
+        self.revisits = {} if revisits is None else revisits
+        self.paths: list[Path] = []  # written by this run, in order
+        self.started = clock()
+        self._file: BinaryIO | None = None
+        self._size = 0
+        self._serial = 0
+        self._lines: list[str] = []  # the CDXJ lines of the current file
+        self._buffer = BytesIO()
+        self._writer = WARCWriter(self._buffer, gzip=False, warc_version=records.WARC_VERSION)
+
+    @property
+    def path(self) -> Path | None:
+        return self.paths[-1] if self._file is not None else None
+
+    def write(self, group: list[ArcWarcRecord]) -> list[Location]:
+        """Write *group* (one exchange) to the current file, opening the next
+        one first when the current one is full; one location per record."""
+        if self._file is None or self._size >= self.config.max_size:
+            self._open()
+        name = self.paths[-1].name
+        chunks, locations, offset = [], [], self._size
+        for record in group:
+            data = self._serialize(record)
+            locations.append(Location(name, offset, len(data), records.record_id(record)))
+            if self.config.cdxj:
+                line = index.cdxj_line(record, name, offset, len(data))
+                if line is not None:
+                    self._lines.append(line)
+            chunks.append(data)
+            offset += len(data)
+        out = self._file
+        assert out is not None
+        out.write(b"".join(chunks))
+        out.flush()
+        self._size = offset
+        return locations
+
+    def _serialize(self, record: ArcWarcRecord) -> bytes:
+        """The record as one gzip member, at level 6 (warcio's own is 9:
+        about 1.5 times the CPU for 3 % less disk on HTML)."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        return compressor.compress(self._buffer.getvalue()) + compressor.flush()
+
+    def _open(self) -> None:
+        self.close()
+        self.config.directory.mkdir(parents=True, exist_ok=True)
+        while True:
+            path = self.config.directory / file_name(self.config.prefix, self.started, self._serial)
+            self._serial += 1
+            try:
+                self._file = open(path, "xb")  # noqa: SIM115 - open across writes; never appends
+                break
+            except FileExistsError:
+                continue
+        self.paths.append(path)
+        self._size = 0
+        logger.info("Writing WARC file %s", path)
+        self.write([records.warcinfo(path.name, self.info())])
+
+    def close(self) -> None:
+        """Close the current file and write its CDXJ index beside it."""
+        if self._file is None:
+            return
+        self._file.close()
+        self._file = None
+        if self.config.cdxj:
+            try:
+                index.write_lines(self.paths[-1], self._lines)
+            except OSError as exc:
+                logger.error("Could not write the CDXJ index of %s (%s); run `cdxj-indexer -s "
+                             "-o INDEX %s` to make it", self.paths[-1], exc, self.paths[-1])
+        self._lines = []
