@@ -14,6 +14,7 @@ from scrapy.extensions.logstats import LogStats
 from scrapy.http import TextResponse
 
 from newscrawl.outcome import explained_already, failure
+from newscrawl.sources.live import where
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +139,16 @@ MIRRORED = (
 )
 # Drupal's pager: the "last »" link names the last page (0-based ?page=N).
 PAGER_LAST = etree.XPath(
-    "//li[contains(concat(' ', normalize-space(@class), ' '), ' pager-last ')]/a/@href"
+    "//li[contains(concat(' ', normalize-space(@class), ' '), ' pager-last ')]/a[@href]"
 )
+
+
+def listing_pager_hrefs(root):
+    """The pager-last links of the page's own listing: a pager inside a
+    site-wide block (the "Iran in Brief" block on every article) is fetched
+    once per edition, not once per page, so it says nothing of the work left."""
+    cache = {}
+    return [a.get("href") for a in PAGER_LAST(root) if where(a, cache).block is None]
 
 
 def listing_pages(pager_hrefs, base):
@@ -229,7 +238,7 @@ class Progress(LogStats):
         if urlsplit(response.url).hostname != self.host:
             return
         try:
-            found = listing_pages(PAGER_LAST(response.selector.root), response.url)
+            found = listing_pages(listing_pager_hrefs(response.selector.root), response.url)
         except (ValueError, AttributeError):  # not HTML after all
             return
         if found:

@@ -25,10 +25,16 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-
                        "/snap/bin/chromium", "/opt/google/chrome/chrome")
 # The browser fetches the document and its scripts, never media.
 ABORTED_RESOURCES = {"image", "media", "font"}
-# Flags for a headless Chromium on a server: no background traffic, no GPU.
+# Flags for a headless Chromium on a server: no background traffic (updates,
+# sync, crash reports, metrics, domain reliability, hyperlink pings, DNS
+# prefetch), no GPU. Playwright adds its own (no extensions, no default apps,
+# no phishing detection); newscrawl.browser adds --host-resolver-rules.
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update",
-                 "--disable-dev-shm-usage"]
+                 "--disable-dev-shm-usage", "--disable-breakpad", "--disable-domain-reliability",
+                 "--no-pings", "--dns-prefetch-disable", "--metrics-recording-only",
+                 "--no-default-browser-check", "--disable-default-apps",
+                 "--disable-client-side-phishing-detection"]
 
 # What a rendered page waits for before it is handed back: the content, not a sleep.
 CONTENT_SELECTOR = ("[class*='field-name-body'] p, [class*='field--name-body'] p, "

@@ -1,14 +1,23 @@
 """Text normalization: normalize_text, normalize_body, furniture, search_text."""
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newscrawl.text.chars import ARABIC_LETTER_RE, PERSIAN_FOLD, TASHKEEL_RE
 from newscrawl.text.furniture import drop_repeated_captions, is_furniture, strip_trailing_more
 from newscrawl.text.mojibake import fix_mojibake
 from newscrawl.text.normalize import ascii_digits, normalize_body, normalize_text, search_text
 
 ZWNJ = "\u200c"
+RLM = "\u200f"
+TATWEEL = "\u0640"
+AR_BANNER = (
+    "تشاهد صفحة من الموقع القديم لـ Iran International لم تعد محدثة. قم بزيارة "
+    "iranintl.com لعرض الموقع الجديد."
+)
 
 
 def mojibake(s: str) -> str:
@@ -22,7 +31,7 @@ NORMALIZE_CASES = [
     ("a&nbsp;b", "en", "a b"),
     ("a&nbsp;&nbsp; b", "en", "a b"),
     ("Tom &amp; Jerry", "en", "Tom & Jerry"),
-    ("&quot;quoted&quot; &#8220;curly&#8221;", "en", "\"quoted\" “curly”"),
+    ("&quot;quoted&quot; &#8220;curly&#8221;", "en", '"quoted" “curly”'),
     ("&amp;nbsp;x", "en", "x"),  # double-escaped
     ("&#1587;&#1604;&#1575;&#1605;", "fa", "سلام"),
     ("AT&T and R&D", "en", "AT&T and R&D"),
@@ -36,6 +45,9 @@ NORMALIZE_CASES = [
     ("<p>para</p><p>two</p>", "en", "para two"),
     ("x <!-- comment --> y", "en", "x y"),
     ("<script>var a = 1;</script>text", "en", "text"),
+    ("<style>x</style>y<style>z", "en", "y<style>z"),  # never closed: left as text
+    ("a <!-- b", "en", "a <!-- b"),
+    ("<SCRIPT type=x>1</script >t<![CDATA[c]]>u<!-- v --><!-- w", "en", "tu<!-- w"),
     ("&lt;b&gt;escaped tag&lt;/b&gt;", "en", "escaped tag"),
     ("a < b and c > d", "en", "a < b and c > d"),
     ("if x<y then", "en", "if x<y then"),
@@ -115,9 +127,59 @@ NORMALIZE_CASES = [
     ("He said “2,500 people” at 10:30.", "en", "He said “2,500 people” at 10:30."),
     ("It’s 3.5% — “quoted” (yes) !", "en", "It’s 3.5% — “quoted” (yes) !"),
     ("https://iranintl.com/en/a?b=1", "en", "https://iranintl.com/en/a?b=1"),
-    ("Iran International (ایران اینترنشنال) reported", "en", "Iran International (ایران اینترنشنال) reported"),
+    (
+        "Iran International (ایران اینترنشنال) reported",
+        "en",
+        "Iran International (ایران اینترنشنال) reported",
+    ),
     ("گزارش CNN درباره Iran", "fa", "گزارش CNN درباره Iran"),
     ("", "fa", ""),
+    # Arabic: letters, hamza forms, tashkeel and digits kept as written.
+    ("علي", "ar", "علي"),
+    ("مصطفى", "ar", "مصطفى"),
+    ("كتاب", "ar", "كتاب"),
+    ("مدرسة", "ar", "مدرسة"),
+    ("أ إ ؤ ئ ء آ ة ى", "ar", "أ إ ؤ ئ ء آ ة ى"),
+    ("عام ٢٠٢٠ و 2021 و ۲۰۲۲", "ar", "عام ٢٠٢٠ و 2021 و ۲۰۲۲"),
+    ("٢٬٥٠٠ حالة و٨٥٪ و١٢٫٥", "ar", "٢٬٥٠٠ حالة و٨٥٪ و١٢٫٥"),
+    ("قرارًا جديدًا", "ar", "قرارًا جديدًا"),
+    ("شُحّ المياه", "ar", "شُحّ المياه"),
+    ("مُحَمَّد", "ar", "مُحَمَّد"),
+    ("ا\u0654", "ar", "أ"),  # NFC composes hamza above
+    ("شح\u0651\u064f", "ar", "شح\u064f\u0651"),  # NFC orders the marks
+    ("الرَّحْمٰن", "ar", "الرَّحْمٰن"),
+    # Arabic: tatweel and invisible characters removed (also the tatweel of
+    # "الـ٢٤", which is a spelling, not decoration: "ال٢٤" reads the same).
+    ("الصـــيف", "ar", "الصيف"),
+    ("الساعات الـ٢٤", "ar", "الساعات ال٢٤"),
+    (f"خلال أيام{RLM}.", "ar", "خلال أيام."),
+    ("\u200bمرحبا\u200e \u061cبكم", "ar", "مرحبا بكم"),
+    ("ﻻ ﷲ", "ar", "لا الله"),
+    (mojibake("مرحبا بالعالم العربي"), "ar", "مرحبا بالعالم العربي"),
+    # Arabic punctuation spacing; the Persian verb prefix is not Arabic.
+    ("قال ، ثم", "ar", "قال، ثم"),
+    ("نعم،لا", "ar", "نعم، لا"),
+    ("هل ؟", "ar", "هل؟"),
+    ("« نص »", "ar", "«نص»"),
+    ("( تموز)", "ar", "(تموز)"),
+    ("می خواهم", "ar", "می خواهم"),
+    ("Iran International (إيران إنترناشونال)", "en", "Iran International (إيران إنترناشونال)"),
+    ("علي ١٢٣", "ar", "علي ١٢٣"),
+    # Control and invisible format characters, in every language.
+    ("a\x00b\x07c\x1bd\x7fe\x85f\x9fg", "en", "abcde fg"),
+    ("&#1;x&#27;y&#127;z&#x1b;", "en", "xyz"),
+    ("a\\u0000b\\u0007c", "en", "abc"),
+    ("a\U000e0041\U000e0042b", "en", "ab"),
+    ("x\u2061y\u2062z\u2063w\u2064v\u180eu", "en", "xyzwvu"),
+    ("\ud800abc\udfff", "en", "abc"),
+    ("سلام\x00 دنیا\U000e0020", "fa", "سلام دنیا"),
+    ("مرحبا\x1b بكم\u2063", "ar", "مرحبا بكم"),
+    ("کتاب\u200cها \u200dx", "fa", "کتاب\u200cها x"),
+    ("family 👨\u200d👩\u200d👧", "en", "family 👨\u200d👩\u200d👧"),
+    ("رقم \u0600١٢", "ar", "رقم \u0600١٢"),  # the Arabic number sign is visible
+    # Escaped many times: unescaped in one pass.
+    ("&amp;amp;amp;lt;b&amp;amp;amp;gt;x", "en", "x"),
+    ("&#38;amp;#38;quot;q&amp;quot;", "en", '"q"'),
 ]
 
 
@@ -131,7 +193,7 @@ def test_normalize_text_cases_are_idempotent(text, language, expected):
     assert normalize_text(expected, language) == expected
 
 
-GOOD_PERSIAN = (
+GOOD_PERSIAN = (  # noqa: SIM905 (a sentence reads better than 90 quoted words)
     "طلا ظهر ظریف طرح طبق طی طرف طبیعت طولانی ظاهر ظرفیت ظلم عکس عراق عربستان عطر "
     "عمومی عید غرب غزه غیر غلامحسین فقط… خط ربط نفت حفظ لفظ حظ بلاغ چراغ باغ شمع جمع "
     "رضا پژوهش گزارش ژنرال چهارشنبه پنجشنبه سه‌شنبه می‌خواهم کتاب‌ها خانهٔ خبرگزاری "
@@ -164,12 +226,15 @@ def test_mojibake_never_fires_on_good_persian_sentence():
     assert fix_mojibake(text) == text
 
 
-@pytest.mark.parametrize("text", [
-    "سلام دنیا",
-    "رئیس‌جمهوری آمریکا گفت: «تحریم‌ها ادامه دارد.»",
-    "طلا و ظهر و ظریف",
-    "خبرگزاری ایرنا، ۲۹ تیر ۱۳۹۹",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "سلام دنیا",
+        "رئیس‌جمهوری آمریکا گفت: «تحریم‌ها ادامه دارد.»",
+        "طلا و ظهر و ظریف",
+        "خبرگزاری ایرنا، ۲۹ تیر ۱۳۹۹",
+    ],
+)
 def test_mojibake_round_trip(text):
     assert normalize_text(mojibake(text), "fa") == normalize_text(text, "fa")
 
@@ -178,13 +243,24 @@ BODY_CASES = [
     (["First.", "", "Second."], "en", "First.\n\nSecond."),
     (["line one\nline two", "  "], "en", "line one line two"),
     (["Text.", "Share this:", "Facebook Twitter Telegram"], "en", "Text."),
-    ([
-        "You see a page from the old site of Iran International that is no longer updated. "
-        "Visit to view the new site.",
+    (
+        [
+            "You see a page from the old site of Iran International that is no longer updated. "
+            "Visit to view the new site.",
+            "Article text.",
+        ],
+        "en",
         "Article text.",
-    ], "en", "Article text."),
+    ),
     (["متن", "اشتراک‌گذاری", "بیشتر"], "fa", "متن"),
     (["<p>a&nbsp;b</p>", "c"], "en", "a b\n\nc"),
+    (
+        ["نص الخبر.", "شارك هذا المقال:", "فيسبوك | تويتر | تلغرام", "اقرأ المزيد"],
+        "ar",
+        "نص الخبر.",
+    ),
+    ([AR_BANNER, "نص الخبر."], "ar", "نص الخبر."),
+    ("First.\n\nSecond.", "en", "First.\n\nSecond."),
 ]
 
 
@@ -200,16 +276,24 @@ def test_normalize_body_drops_captions():
     assert drop_repeated_captions(["a", "b"], ["B"]) == ["a"]
 
 
-EN_BANNER = ("You see a page from the old site of Iran International that is no longer "
-             "updated. Visit to view the new site.")
-FA_BANNER = ("شما صفحه‌ای از سایت قدیمی ایران اینترنشنال را می‌بینید که دیگر به‌روزرسانی "
-             "نمی‌شود. برای دیدن سایت جدید به اینجا بروید.")
+EN_BANNER = (
+    "You see a page from the old site of Iran International that is no longer "
+    "updated. Visit to view the new site."
+)
+FA_BANNER = (
+    "شما صفحه‌ای از سایت قدیمی ایران اینترنشنال را می‌بینید که دیگر به‌روزرسانی "
+    "نمی‌شود. برای دیدن سایت جدید به اینجا بروید."
+)
 
 FURNITURE_CASES = [
     (EN_BANNER, "en", True),
     (EN_BANNER.replace(" ", "  "), "en", True),
     (EN_BANNER.replace("Visit to", "Visit Iran International to"), "en", True),
-    ("You see a page from the old site of Iran International\nthat is no longer updated.", "en", True),
+    (
+        "You see a page from the old site of Iran International\nthat is no longer updated.",
+        "en",
+        True,
+    ),
     ("Visit Iran International to view the new site.", "en", True),
     (FA_BANNER, "fa", True),
     (FA_BANNER.replace(ZWNJ, ""), "fa", True),
@@ -236,6 +320,23 @@ FURNITURE_CASES = [
     ("More than 300 people were killed.", "en", False),
     ("بیشتر مردم مخالف‌اند.", "fa", False),
     ("Iran in brief comments, the minister said the talks failed.", "en", False),
+    # Arabic: the banner (whole, a sentence, the link lost), share labels, "More".
+    (AR_BANNER, "ar", True),
+    (AR_BANNER.replace("iranintl.com ", ""), "ar", True),
+    (AR_BANNER.replace("لـ ", "ل"), "ar", True),
+    ("تشاهد صفحة من الموقع القديم لـ Iran International لم تعد محدثة.", "ar", True),
+    ("قم بزيارة iranintl.com لعرض الموقع الجديد.", "ar", True),
+    ("شارك", "ar", True),
+    ("شارك هذا المقال:", "ar", True),
+    ("مشاركة: فيسبوك، تويتر، واتساب", "ar", True),
+    ("فيسبوك تويتر تلغرام", "ar", True),
+    ("المزيد", "ar", True),
+    ("اقرأ المزيد »", "ar", True),
+    ("اقرأ أيضاً", "ar", True),
+    ("قال مصدر لـ«إيران إنترناشونال» إن الموقع القديم للوزارة تعرّض للاختراق.", "ar", False),
+    ("نشر الفيديو على فيسبوك وتويتر بعد الاحتجاج.", "ar", False),
+    ("المزيد من الضحايا سقطوا في الاحتجاجات.", "ar", False),
+    ("شارك آلاف الإيرانيين في الاحتجاجات.", "ar", False),
 ]
 
 
@@ -267,6 +368,14 @@ MORE_CASES = [
     ("waste.&nbsp;More", "waste."),
     ('waste. <a href="/en/x">More</a>', "waste."),
     ("متن خبر.\u200fبیشتر", "متن خبر."),
+    ("نص الخبر.المزيد", "نص الخبر."),
+    ("نص الخبر. المزيد", "نص الخبر."),
+    ("نص الخبر المزيد", "نص الخبر"),
+    ("نص الخبر. اقرأ المزيد", "نص الخبر."),
+    ("نص الخبر. المزيد ›", "نص الخبر."),
+    ("نص الخبر. للمزيد", "نص الخبر."),
+    ("وتطالب الحكومة بالمزيد", "وتطالب الحكومة بالمزيد"),
+    ("قال «نريد المزيد»", "قال «نريد المزيد»"),
 ]
 
 
@@ -284,6 +393,12 @@ SEARCH_CASES = [
     (("می‌خواهم", "کتاب‌ها"), "می خواهم\nکتاب ها"),
     (("a   b", "first\n\nsecond  para"), "a b\nfirst\nsecond para"),
     (("", "body"), "body"),
+    # Arabic: tashkeel folded, Arabic-Indic digits and separators to ASCII,
+    # one form per letter (the same as for Persian, so names meet).
+    (("قرارًا جديدًا", "شُحّ الكهرباء"), "قرارا جدیدا\nشح الکهرباء"),
+    (("وفاة ٢٢٩ مريضًا", "٢٬٥٠٠ حالة و٨٥٪ و١٢٫٥"), "وفاه 229 مریضا\n2,500 حاله و85% و12.5"),
+    (("علي", "على مصطفى"), "علی\nعلی مصطفی"),
+    (("إيران", "مؤسسة أيار"), "ایران\nموسسه ایار"),
 ]
 
 
@@ -292,12 +407,15 @@ def test_search_text(args, expected):
     assert search_text(*args) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),
-    ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
-    ("ساعت ۱۴:۳۰ و 2020", "ساعت 14:30 و 2020"),
-    ("abc", "abc"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),
+        ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
+        ("ساعت ۱۴:۳۰ و 2020", "ساعت 14:30 و 2020"),
+        ("abc", "abc"),
+    ],
+)
 def test_ascii_digits(text, expected):
     assert ascii_digits(text) == expected
 
@@ -318,16 +436,20 @@ TEXT = st.lists(ALPHABET, max_size=40).map("".join)
 
 
 @settings(max_examples=1500, deadline=None)
-@given(TEXT, st.sampled_from(["fa", "en"]))
+@given(TEXT, st.sampled_from(["fa", "en", "ar"]))
 def test_normalize_text_is_idempotent(text, language):
     once = normalize_text(text, language)
     assert normalize_text(once, language) == once
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7e) | st.sampled_from("\t\n\r\x0b\x0c")))
+@given(
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\t\n\r\x0b\x0c")
+    )
+)
 def test_ascii_text_changes_only_in_whitespace(text):
-    text = text.replace("&", "").replace("<", "")
+    text = text.replace("&", "").replace("<", "").replace("\\", "")
     assert normalize_text(text, "en") == " ".join(text.split())
 
 
@@ -344,14 +466,17 @@ SYMBOL_LETTERS = "سلامکبیطظعپچگ"
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(st.sampled_from(SYMBOL_LETTERS + "تغ ")).filter(
-    lambda t: sum(c in SYMBOL_LETTERS for c in t) >= 2))
+@given(
+    st.text(st.sampled_from(SYMBOL_LETTERS + "تغ ")).filter(
+        lambda t: sum(c in SYMBOL_LETTERS for c in t) >= 2
+    )
+)
 def test_mojibake_of_persian_words_is_repaired(text):
     assert fix_mojibake(mojibake(text)) == text
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.text(), st.sampled_from(["fa", "en"]))
+@given(st.text(), st.sampled_from(["fa", "en", "ar"]))
 def test_any_unicode_text(text, language):
     once = normalize_text(text, language)
     assert normalize_text(once, language) == once
@@ -359,3 +484,48 @@ def test_any_unicode_text(text, language):
     assert isinstance(is_furniture(text, language), bool)
     assert isinstance(strip_trailing_more(text), str)
     assert isinstance(search_text(text, once), str)
+
+
+# One language's rules never damage another's text.
+
+ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+ARABIC_ALPHABET = st.sampled_from(
+    list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ")
+    + list(ARABIC_DIGITS)
+    + list("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0654")
+    + list(" ،؛؟«»().:-")
+    + [TATWEEL, "\u200b", RLM, "\u200e", "\u00a0", "\n", "&nbsp;"]
+)
+ARABIC_TEXT = st.lists(ARABIC_ALPHABET, max_size=40).map("".join)
+_NOISE = str.maketrans(dict.fromkeys(map(ord, TATWEEL + "\u200b\u200e" + RLM)))
+
+
+def letters(text: str) -> list[str]:
+    """The Arabic letters, diacritics and digits of ``text``, in order."""
+    return [
+        c for c in text if ARABIC_LETTER_RE.match(c) or TASHKEEL_RE.match(c) or c in ARABIC_DIGITS
+    ]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(ARABIC_TEXT, st.sampled_from(["ar", "en"]))
+def test_arabic_letters_survive_the_arabic_and_english_rules(text, language):
+    written = unicodedata.normalize("NFC", text.translate(_NOISE))
+    assert letters(normalize_text(text, language)) == letters(written)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(ARABIC_TEXT)
+def test_persian_rules_change_only_the_letters_they_own(text):
+    persian, arabic = normalize_text(text, "fa"), normalize_text(text, "ar")
+    assert not any(c in persian for c in "\u064a\u0649\u0643" + ARABIC_DIGITS)
+    # The same text but for those letters, and spaces (the Persian punctuation
+    # spacing is wider; the می prefix takes a ZWNJ).
+    unspaced = str.maketrans(dict.fromkeys(map(ord, " " + ZWNJ)))
+    assert persian.translate(unspaced) == arabic.translate(PERSIAN_FOLD).translate(unspaced)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("abc XYZ019.,;:!?()'\"-")))
+def test_english_is_the_same_under_every_language(text):
+    assert normalize_text(text, "ar") == normalize_text(text, "en") == " ".join(text.split())

@@ -15,7 +15,7 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.extract import xpaths
 from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types
-from newscrawl.urls import article_key
+from newscrawl.urls import article_key, on_site
 
 KINDS = ("article", "brief", "video", "listing", "other")
 # The kinds stored as documents.
@@ -124,10 +124,11 @@ def looks_like_article(response: HtmlResponse) -> bool:
     return xpaths.HEADLINES(root) == 1 and xpaths.PROSE(root) >= 2
 
 
-def canonical_url(response: HtmlResponse, host: str,
+def canonical_url(response: HtmlResponse, site: str,
                   aliases: Collection[str] | None = None) -> str:
-    """The page's ``rel=canonical`` when it points to this site, else its URL,
-    in ``article_key`` form.
+    """The page's ``rel=canonical`` when it points to this *site* (an origin
+    URL, or a host name: see ``urls.on_site``), else its URL, in
+    ``article_key`` form.
 
     With *aliases* (every host name the site had, for archived pages), a
     canonical URL on any of them counts, moved onto the page URL's scheme
@@ -136,7 +137,7 @@ def canonical_url(response: HtmlResponse, host: str,
     if canonical:
         canonical = response.urljoin(canonical)
         parts = urlsplit(canonical)
-        if aliases is None and parts.hostname == host:
+        if aliases is None and on_site(canonical, site):
             return article_key(canonical)
         if aliases is not None and parts.hostname in aliases:
             here = urlsplit(response.url)

@@ -1,11 +1,19 @@
-"""Character classes and translation tables shared by the text modules."""
+"""Character classes and translation tables shared by the text modules.
+
+Everything here is data: strings of characters, ``str.maketrans`` tables and
+precompiled patterns. ``FOLD`` is the one comparison/search fold; the
+language rules (``normalize.RULES``) pick their own tables from here.
+"""
 
 import re
 
 ZWNJ = "\u200c"
+ZWJ = "\u200d"
+TATWEEL = "\u0640"
 
-# Deleted everywhere: tatweel, zero-width space, LRM/RLM, BOM, soft hyphen,
-# word joiner, Arabic letter mark, bidi embeddings/overrides and isolates.
+# Deleted from text in every language: tatweel, zero-width space, LRM/RLM,
+# BOM, soft hyphen, word joiner, Arabic letter mark, bidi embeddings/overrides
+# and isolates.
 INVISIBLE = (
     "\u0640\u200b\u200e\u200f\ufeff\u00ad\u2060\u061c"
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -23,14 +31,38 @@ TO_ASCII_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2
 # Arabic-Indic digits to Persian digits. Hamza forms and teh marbuta stay.
 PERSIAN_FOLD = str.maketrans(
     {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"}
-    | dict(zip(ARABIC_DIGITS, PERSIAN_DIGITS))
+    | dict(zip(ARABIC_DIGITS, PERSIAN_DIGITS, strict=True))
 )
 PERSIAN_FOLD_RE = re.compile(f"[\u064a\u0649\u0643{ARABIC_DIGITS}]")
 
-# Search folding, one table: every Arabic letter variant to its plain Persian
-# letter, ZWNJ to a space, all digits to ASCII, and no diacritics (harakat,
-# superscript alef, hamza above) or invisible characters.
-SEARCH_FOLD = str.maketrans(
+# Arabic text keeps its letters (ي ك ى ة, every hamza form), its diacritics
+# and its digits as written: it has no letter table of its own.
+
+# Arabic-script diacritics: harakat, tanwin, shadda, sukun, superscript alef,
+# hamza above/below, maddah, Quranic annotation signs.
+TASHKEEL = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+TASHKEEL_RE = re.compile(f"[{TASHKEEL}]")
+
+
+def _expand(ranges: str) -> str:
+    """``"a-c"`` -> ``"abc"`` for a character-class body of single characters."""
+    out, i = [], 0
+    while i < len(ranges):
+        if i + 2 < len(ranges) and ranges[i + 1] == "-":
+            out += [chr(c) for c in range(ord(ranges[i]), ord(ranges[i + 2]) + 1)]
+            i += 3
+        else:
+            out.append(ranges[i])
+            i += 1
+    return "".join(out)
+
+
+# The fold, one table for search keys, furniture keys and date words: every
+# Arabic/Persian letter variant to one plain letter (the Persian forms of yeh
+# and kaf), ZWNJ to a space, all digits to ASCII, Arabic decimal and thousands
+# separators and percent sign to ASCII, and no diacritics, ZWJ or invisible
+# characters. Callers lower-case (``casefold``) themselves.
+FOLD = str.maketrans(
     {
         "\u064a": "\u06cc",  # ي
         "\u0649": "\u06cc",  # ى
@@ -43,11 +75,30 @@ SEARCH_FOLD = str.maketrans(
         "\u0622": "\u0627",  # آ
         "\u0671": "\u0627",  # ٱ
         "\u0624": "\u0648",  # ؤ
+        "\u066b": ".",  # ٫ Arabic decimal separator
+        "\u066c": ",",  # ٬ Arabic thousands separator
+        "\u066a": "%",  # ٪
         ZWNJ: " ",
     }
-    | dict(zip(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2))
-    | dict.fromkeys(map(ord, "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0654" + INVISIBLE))
+    | dict(zip(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2, strict=True))
+    | dict.fromkeys(map(ord, _expand(TASHKEEL) + INVISIBLE + ZWJ))
 )
+SEARCH_FOLD = FOLD  # the name the search code has always used
+
+
+def fold(text: str) -> str:
+    """``text`` through ``FOLD``, lower-cased: a comparison key."""
+    return text.translate(FOLD).casefold()
+
+
+def fold_pattern(pattern: str) -> str:
+    """A regular expression written as the site writes its words, folded like
+    the text it will be matched against (ASCII, hence escapes, untouched)."""
+    return pattern.translate(FOLD)
+
 
 # Letters of the Persian alphabet (after folding), as a character class body.
 PERSIAN_LETTER = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"
+# Letters of the Arabic alphabet, as a character class body.
+ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
+ARABIC_LETTER_RE = re.compile(f"[{ARABIC_LETTER}]")

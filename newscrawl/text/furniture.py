@@ -3,61 +3,97 @@
 import re
 from collections.abc import Iterable
 
-from .chars import INVISIBLE, INVISIBLE_RE, ZWNJ
+from .chars import INVISIBLE_RE, fold, fold_pattern
 from .markup import strip_markup
 
-# Comparison key: no invisible characters, one yeh and kaf, ZWNJ as a space,
-# lower case, single spaces, no punctuation at either end.
-_KEY_FOLD = str.maketrans(
-    {"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", ZWNJ: " "} | dict.fromkeys(INVISIBLE)
-)
+# Comparison key: ``chars.FOLD`` (one letter form, no diacritics or invisible
+# characters, ZWNJ as a space, ASCII digits), lower case, single spaces, no
+# punctuation at either end. The vocabularies below are written as the site
+# writes them and folded the same way when this module is loaded.
 _KEY_EDGE = " .:;,!?؟،؛-–—|/\\›‹»«<>…*•·\"'“”‘’()[]"
 _SPACE_RE = re.compile(r"\s+")
 
 _SHORT = 300  # characters; the banner is about 120
 
-# The old-site banner, English and Persian, whole or one of its two sentences.
-_BANNER_RES = (
-    re.compile(r"\bold site of iran ?international\b"),
-    re.compile(r"^you see a page from the old site\b"),
-    re.compile(r"^visit\b.{0,60}\bto view the new site$"),
-    re.compile("سایت ?قدیمی ?(?:ایران ?)?(?:ای|ا)نتر ?نشنال"),
-    re.compile("^برای (?:دیدن|مشاهده) (?:سایت|وبسایت|وب سایت) جدید.{0,40}$"),
+
+def _fold_words(words: str) -> frozenset[str]:
+    return frozenset(fold(words).split())
+
+
+# The old-site banner, English, Persian and Arabic, whole or one of its two
+# sentences (the Arabic one: "تشاهد صفحة من الموقع القديم لـ Iran International
+# لم تعد محدثة. قم بزيارة iranintl.com لعرض الموقع الجديد.").
+_BANNER_RES = tuple(
+    re.compile(fold_pattern(p))
+    for p in (
+        r"\bold site of iran ?international\b",
+        r"^you see a page from the old site\b",
+        r"^visit\b.{0,60}\bto view the new site$",
+        "سایت ?قدیمی ?(?:ایران ?)?(?:ای|ا)نتر ?نشنال",
+        "^برای (?:دیدن|مشاهده) (?:سایت|وبسایت|وب سایت) جدید.{0,40}$",
+        r"الموقع القديم ?(?:ل|لـ) ?(?:iran ?international|إيران ?إنترناشونال|ایران ?اینترنشنال)",
+        r"^تشاهد صفحة من الموقع القديم\b",
+        r"^(?:قم ب)?زيارة\b.{0,60}\bلعرض الموقع الجديد$",
+    )
 )
 
 # Share buttons: a paragraph made only of these words, at least one strong.
-_SHARE_STRONG = frozenset(
+_SHARE_STRONG = _fold_words(
     "share sharing facebook twitter telegram whatsapp linkedin instagram reddit "
-    "اشتراک اشتراکگذاری فیسبوک توییتر توئیتر تلگرام واتساپ واتس اینستاگرام لینکدین".split()
+    "اشتراک اشتراکگذاری فیسبوک توییتر توئیتر تلگرام واتساپ واتس اینستاگرام لینکدین "
+    "شارك شاركوا مشاركة المشاركة فيسبوك تويتر تلغرام تليغرام تيليغرام واتساب واتسآب "
+    "إنستغرام انستغرام لينكدإن لينكد"
 )
-_SHARE_WEAK = frozenset(
+_SHARE_WEAK = _fold_words(
     "this on via with to the article story post page email e-mail print copy link url x "
-    "اپ گذاری بگذارید به در این مطلب را صفحه ایمیل چاپ کپی لینک پیوند فیس بوک".split()
+    "اپ گذاری بگذارید به در این مطلب را صفحه ایمیل چاپ کپی لینک پیوند فیس بوک "
+    "هذا هذه هذا على عبر في مع المقال الخبر الموضوع الصفحة البريد الإلكتروني "
+    "إيميل طباعة اطبع نسخ انسخ الرابط رابط فيس بوك إن آب اب"
 )
-_SHARE_SPLIT_RE = re.compile(r"[\s,:;|/•·]+")
+_SHARE_SPLIT_RE = re.compile(r"[\s,:;|/•·،؛]+")
 
-_LABELS = frozenset({
-    "iran in brief", "ایران در یک نگاه",
-    "more", "read more", "بیشتر", "بیشتر بخوانید", "ادامه مطلب",
-})
+_LABELS = frozenset(
+    map(
+        fold,
+        (
+            "iran in brief",
+            "ایران در یک نگاه",
+            "more",
+            "read more",
+            "بیشتر",
+            "بیشتر بخوانید",
+            "ادامه مطلب",
+            "المزيد",
+            "اقرأ المزيد",
+            "اقرأ أيضا",
+            "اقرأ أيضاً",
+            "للمزيد",
+            "المزيد من الأخبار",
+        ),
+    )
+)
 
-# A trailing "More" link on brief items: "waste.More", "... More ›", "... بیشتر".
+# A trailing "More" link on brief items: "waste.More", "... More ›", "... بیشتر",
+# "... المزيد".
 _MORE_TAIL_RE = re.compile(
-    r"(?P<word>read\s+more|more|بیشتر(?:\s+بخوانید)?|ادامه\s+مطلب)"
+    r"(?P<word>read\s+more|more|بیشتر(?:\s+بخوانید)?|ادامه\s+مطلب"
+    r"|(?:اقرأ\s+|اقرا\s+)?المزيد|للمزيد)"
     r"(?P<arrow>\s*[›>»]+)?(?:\s*(?:\.{1,3}|…))?\s*$",
     re.I,
 )
+_SPACED_ONLY = ("بیشتر", "المزيد", "للمزيد")  # stripped only after a space or a sentence end
 _SENTENCE_END = ".!?؟…\"'”’»):]"
 
 
 def _key(text: str) -> str:
-    text = text.translate(_KEY_FOLD).casefold()
-    return _SPACE_RE.sub(" ", text).strip(_KEY_EDGE)
+    return _SPACE_RE.sub(" ", fold(text)).strip(_KEY_EDGE)
 
 
 def is_furniture(paragraph: str, language: str) -> bool:
     """True for the old-site banner, share buttons, the "Iran in Brief"
-    heading, a lone "More" link, and an empty (or punctuation-only) paragraph."""
+    heading, a lone "More" link, and an empty (or punctuation-only) paragraph,
+    in any of the three languages (``language`` is accepted for the callers'
+    convenience: one language's furniture never reads as another's prose)."""
     key = _key(paragraph or "")
     if not key or key in _LABELS:
         return True
@@ -76,7 +112,7 @@ def _is_share(key: str) -> bool:
 
 
 def strip_trailing_more(text: str) -> str:
-    """Remove a trailing "More" / "Read more" / "بیشتر" link from a brief item.
+    """Remove a trailing "More" / "Read more" / "بیشتر" / "المزيد" link from a brief item.
 
     Stripped after a sentence end (``waste.More`` → ``waste.``), before an
     arrow (``More ›``), after a space for "More" and "بیشتر", or glued to a
@@ -106,7 +142,7 @@ def _should_strip(head: str, match: re.Match) -> bool:
     if before[-1] in _SENTENCE_END or len(word.split()) > 1:
         return True
     spaced = head != before
-    if word.startswith("بیشتر"):
+    if word.startswith(_SPACED_ONLY):
         return spaced
     if word == "More" or word == "MORE":
         return spaced or before[-1].islower()

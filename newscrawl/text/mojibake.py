@@ -10,8 +10,7 @@ _CONT = "".join(bytes([b]).decode("cp1256") for b in range(0x80, 0xC0))
 # Those that are not Arabic-script, spacing or invisible: the signature of
 # mojibake (ط§ is ا, ظ† is ن, غŒ is ی); good Persian text rarely has them after ط ظ ع غ.
 _SYMBOL = "".join(
-    c for c in _CONT
-    if not ("\u0600" <= c <= "\u06ff") and c not in "«»\u200c\u200d\u00a0\u00ad"
+    c for c in _CONT if not ("\u0600" <= c <= "\u06ff") and c not in "«»\u200c\u200d\u00a0\u00ad"
 )
 # Lead bytes 0xD8-0xDB (U+0600-U+06FF in UTF-8) as Windows-1256 shows them.
 _LEAD = "طظعغ"

@@ -1,13 +1,22 @@
 """Normalize titles and paragraphs; fold text for search.
 
-English text gets only the language-neutral rules (markup, mojibake, Unicode
-composition, invisible characters, spaces); Persian text also gets Persian
-letters and digits, punctuation spacing and the ``می`` prefix joined with ZWNJ.
+Every language gets the language-neutral rules (markup, control characters,
+mojibake, Unicode composition, invisible characters, spaces); then its own
+rules from ``RULES``:
+
+- ``en``: nothing more.
+- ``fa``: Persian letters and digits (Arabic ي ى ك and Arabic-Indic digits to
+  their Persian forms), punctuation spacing, the ``می`` prefix joined with ZWNJ.
+- ``ar``: letters, diacritics and digits kept exactly as written (never the
+  Persian letter table); punctuation spacing.
+
+A language without rules of its own gets the neutral ones only.
 """
 
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from .chars import (
     INVISIBLE_RE,
@@ -21,6 +30,7 @@ from .chars import (
 from .furniture import drop_repeated_captions, is_furniture
 from .markup import strip_markup
 from .mojibake import fix_mojibake
+from .sanitize import sanitize
 
 # Arabic presentation forms (ﻻ, ﷲ, ﺑ...): the only place NFKC is applied.
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdfb\ufe70-\ufefe]+")
@@ -29,10 +39,15 @@ _PRESENTATION_RE = re.compile("[\ufb50-\ufdfb\ufe70-\ufefe]+")
 _ZWNJ_RE = re.compile(" ?\u200c[\u200c ]*")
 _ODD_ZWNJ_RE = re.compile("^\u200c|\u200c$| \u200c|\u200c[ \u200c]")
 
-# Persian punctuation spacing.
+# Punctuation spacing of the Arabic script. Persian: no space before
+# ، ؛ ؟ ! » ) or after « (; one space after ، ؛ ؟ before a letter. Arabic:
+# the same, but around ! ( ) only next to Arabic script, so Latin text in an
+# Arabic article keeps its own spacing.
 _SPACE_BEFORE_CLOSER_RE = re.compile(" (?=[،؛؟!»)])")
 _SPACE_AFTER_OPENER_RE = re.compile("(?<=[«(]) ")
 _GLUED_SEPARATOR_RE = re.compile(r"([،؛؟])(?=[^\W\d_])")  # spaces are single by then
+_AR_SPACE_BEFORE_CLOSER_RE = re.compile(" (?=[،؛؟»])|(?<=[\u0600-\u06ff]) (?=[!)])")
+_AR_SPACE_AFTER_OPENER_RE = re.compile("(?<=«) |(?<=\\() (?=[\u0600-\u06ff])")
 
 # A free-standing می/نمی followed by a word of Persian letters (not a common
 # function word) is the verb prefix: join it with ZWNJ.
@@ -42,6 +57,46 @@ _MI_PREFIX_RE = re.compile(
     rf"(?<![\w\u200c{_MARKS}])(ن?می) "
     rf"(?=(?!(?:{_NOT_VERB})(?![{PERSIAN_LETTER}]))[{PERSIAN_LETTER}][{_MARKS}]*[{PERSIAN_LETTER}])"
 )
+
+
+class Sub(NamedTuple):
+    """One substitution of a language's rules; ``needle`` (a substring the
+    pattern needs) skips the regex on text that cannot match."""
+
+    pattern: re.Pattern
+    replacement: str
+    needle: str = ""
+
+
+class Rules(NamedTuple):
+    """The rules of one language, applied after the neutral ones."""
+
+    letters: dict | None = None  # str.translate table for letters and digits
+    letters_re: re.Pattern | None = None  # matches a character ``letters`` changes
+    subs: tuple[Sub, ...] = ()  # applied in order, on single-spaced text
+
+
+PERSIAN_PUNCTUATION = (
+    Sub(_SPACE_BEFORE_CLOSER_RE, ""),
+    Sub(_SPACE_AFTER_OPENER_RE, ""),
+    Sub(_GLUED_SEPARATOR_RE, "\\1 "),
+)
+ARABIC_PUNCTUATION = (
+    Sub(_AR_SPACE_BEFORE_CLOSER_RE, ""),
+    Sub(_AR_SPACE_AFTER_OPENER_RE, ""),
+    Sub(_GLUED_SEPARATOR_RE, "\\1 "),
+)
+NEUTRAL = Rules()
+RULES = {
+    "en": NEUTRAL,
+    "fa": Rules(
+        PERSIAN_FOLD,
+        PERSIAN_FOLD_RE,
+        PERSIAN_PUNCTUATION + (Sub(_MI_PREFIX_RE, "\\1" + ZWNJ, "می "),),
+    ),
+    "ar": Rules(subs=ARABIC_PUNCTUATION),
+}
+
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit
 _HSPACE_RE = re.compile(r"[^\S\n]+")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
@@ -51,7 +106,7 @@ _MAX_PASSES = 4
 
 
 def normalize_text(text: str, language: str) -> str:
-    """Normalize one title or paragraph (``language`` is "fa" or "en").
+    """Normalize one title or paragraph (``language``: "en", "fa", "ar").
 
     Idempotent: the rules are applied until the text stops changing, so
     text that only reveals itself after a first pass (``&amp;lt;``, mojibake
@@ -69,20 +124,21 @@ def normalize_text(text: str, language: str) -> str:
 
 
 def _normalize_once(text: str, language: str) -> str:
+    rules = RULES.get(language, NEUTRAL)
     text = strip_markup(text)
     if not text.isascii():
-        text = fix_mojibake(text)
+        text = fix_mojibake(text)  # before anything removes the bytes it needs
+    text = sanitize(text)
+    if not text.isascii():
         text = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         text = INVISIBLE_RE.sub("", text)
         text = unicodedata.normalize("NFC", text)
-    persian = language == "fa"
-    if persian and PERSIAN_FOLD_RE.search(text):
-        text = text.translate(PERSIAN_FOLD)
+        if rules.letters and rules.letters_re and rules.letters_re.search(text):
+            text = text.translate(rules.letters)
     text = _clean_spaces(text)
-    if persian:
-        text = _persian_punctuation(text)
-        if "می " in text:
-            text = _MI_PREFIX_RE.sub("\\1" + ZWNJ, text)
+    for sub in rules.subs:
+        if not sub.needle or sub.needle in text:
+            text = sub.pattern.sub(sub.replacement, text)
     return text
 
 
@@ -95,16 +151,9 @@ def _clean_spaces(text: str) -> str:
     return text
 
 
-def _persian_punctuation(text: str) -> str:
-    """No space before ، ؛ ؟ ! » ) or after « (; one space after ، ؛ ؟ before a letter."""
-    if _SPACE_BEFORE_CLOSER_RE.search(text):
-        text = _SPACE_BEFORE_CLOSER_RE.sub("", text)
-    if "« " in text or "( " in text:
-        text = _SPACE_AFTER_OPENER_RE.sub("", text)
-    return _GLUED_SEPARATOR_RE.sub("\\1 ", text)
-
-
-def normalize_body(paragraphs: Iterable[str] | str, language: str, captions: Iterable[str] = ()) -> str:
+def normalize_body(
+    paragraphs: Iterable[str] | str, language: str, captions: Iterable[str] = ()
+) -> str:
     """Normalize paragraphs and join them with a blank line.
 
     Empty paragraphs, page furniture (old-site banner, share buttons, "More")
@@ -141,4 +190,3 @@ def _other_digits(s: str) -> str:
     if s.isascii():
         return s
     return _OTHER_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group())), s)
-

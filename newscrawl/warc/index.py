@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
 INDEXED_TYPES = ("response", "revisit")  # what cdxj-indexer indexes of our records
+CDXJ_RECORDS = "response,revisit,resource,metadata"  # cdxj-indexer's own default
 _MIME_END = re.compile(r"[;\s]")
 
 
@@ -41,7 +42,9 @@ def write_cdxj(warc: Path) -> Path:
 
     target = cdxj_path(warc)
     partial = target.with_name(target.name + ".partial")
-    CDXJIndexer(str(partial), [str(warc)], sort=True).process_all()
+    # The record types named, not CDXJIndexer.DEFAULT_RECORDS: py-wacz appends
+    # "warcinfo" to that class-level list when it is imported.
+    CDXJIndexer(str(partial), [str(warc)], sort=True, records=CDXJ_RECORDS).process_all()
     os.replace(partial, target)
     return target
 
