@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 
 from newscrawl import __version__, spill, storage
+from newscrawl.arguments import public_arguments
 from newscrawl.mongo import MongoConfig, connection_problem, describe_uri, scans_by_id
 
 __all__ = ["MongoPipeline", "connection_problem", "describe_uri", "spider_arguments"]
@@ -95,20 +96,13 @@ class MongoPipeline:
             self.articles, self.revisions = db[self.collection], db["revisions"]
             self.crawls = db["crawls"]
             await self.client.admin.command("ping")
-            await storage.recover(self.articles)
+            await storage.recover(self.articles, exclude=self.crawl_id)
             await storage.ensure_indexes(self.articles, storage.ARTICLE_INDEXES)
             await storage.ensure_indexes(self.revisions, storage.REVISION_INDEXES)
             await storage.ensure_text_index(self.articles)
             scans = await scans_by_id(self.client)
-            self.writer = storage.Writer(
-                self.articles,
-                self.revisions,
-                config.retry_times,
-                config.retry_delay,
-                on_retry=self._retried,
-                scans=scans,
-                seen_batch=config.seen_batch,
-                precision=config.seen_interval,
+            self.writer = storage.Writer.from_config(
+                self.articles, self.revisions, config, on_retry=self._retried, scans=scans
             )
             started = time.perf_counter()
             known = await self.writer.load()
@@ -400,23 +394,14 @@ def _plain(value: Any) -> Any:
 
 
 def spider_arguments(spider: Spider) -> dict[str, Any]:
-    """The spider's arguments as it understood them: its ``arguments`` dict
+    """The spider's arguments as it understood them, without credentials
+    (:func:`newscrawl.arguments.public_arguments`): its ``arguments`` dict
     when it builds one, else the parameters of its ``__init__`` read back
     from the attributes of the same name."""
     recorded = getattr(spider, "arguments", None)
-    if isinstance(recorded, dict):
-        return {
-            _key(str(k)): _plain(list(v) if isinstance(v, (set, frozenset)) else v)
-            for k, v in recorded.items()
-        }
-    arguments = {}
-    for name, param in inspect.signature(type(spider).__init__).parameters.items():
-        if name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            continue
-        value = getattr(spider, name, None)
-        if isinstance(value, (tuple, set, frozenset)):
-            value = list(value)
-        if not isinstance(value, (str, int, float, bool, list, type(None))):
-            value = str(value)
-        arguments[name] = value
-    return arguments
+    if not isinstance(recorded, dict):
+        recorded = {}
+        for name, param in inspect.signature(type(spider).__init__).parameters.items():
+            if name != "self" and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                recorded[name] = getattr(spider, name, None)
+    return {_key(str(k)): _plain(v) for k, v in public_arguments(recorded).items()}
