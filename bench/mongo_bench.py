@@ -223,12 +223,16 @@ def write_spill_file(size: int, path: Path, database: str) -> Path:
 
 
 async def _loadspill_pass(mongo_uri: str, path: Path, database: str) -> dict[str, Any]:
-    from newscrawl import spill
+    from scrapy.settings import Settings
 
+    from newscrawl import spill
+    from newscrawl.mongo import MongoConfig
+
+    config = MongoConfig.from_settings(Settings())  # the project's defaults
     client = pymongo.AsyncMongoClient(mongo_uri, tz_aware=True, appname="bench-loadspill")
     started = time.perf_counter()
     try:
-        counts = await spill.load(client, path, database)
+        counts = await spill.load(client, path, config, database)
     finally:
         await client.close()
     return {"seconds": time.perf_counter() - started, "stats": dict(counts)}
@@ -314,7 +318,8 @@ def run_db_stage(
             if mongo_cpu:
                 entry["server_cpu_ms_per_doc"] = round(1000 * (mongo_cpu() - cpu) / size, 3)
             entry["client_cpu_ms_per_doc"] = round(
-                1000 * (time.process_time() - client_cpu) / size, 3)
+                1000 * (time.process_time() - client_cpu) / size, 3
+            )
             result["steps"][step][str(size)] = entry
             log(
                 f"db stage {size}/{step}: {entry['ms_per_doc']} ms per document "

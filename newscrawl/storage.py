@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import bson
 from bson import DatetimeMS
@@ -42,6 +42,9 @@ from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure
 
 from newscrawl.items import TRANSIENT_FIELDS, ArticleItem
+
+if TYPE_CHECKING:
+    from newscrawl.mongo import MongoConfig
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,12 @@ CONTENT_FIELDS = (
     "published_raw",
     "published_precision",
     "image_urls",
+    "video_urls",
+    "poster_url",
 )
+# Content fields hashed only when they hold something: an article without a
+# video keeps the hash it had before they were hashed (no mass "updated").
+HASHED_WHEN_SET = ("video_urls", "poster_url")
 STORED_FIELDS = tuple(f for f in ArticleItem.fields if f not in TRANSIENT_FIELDS)
 # What plan() needs of a stored article (everything but search_text).
 PLAN_FIELDS = CONTENT_FIELDS + (
@@ -102,6 +110,8 @@ SCALARS = (str, int, float, bool, datetime, type(None))
 TRANSIENT_CODES = {6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436}
 DUPLICATE_KEY = 11000
 
+# The longest wait between two retries, however many retries are configured.
+MAX_RETRY_DELAY = 30.0
 # Documents per insert_many and per batch of the rewrite.
 INSERT_BATCH = 1000
 # From this many unchanged articles on, a server that scans the collection for
@@ -195,8 +205,11 @@ async def ensure_text_index(collection: Any) -> bool:
 
 
 def content_hash(doc: Doc) -> str:
-    """SHA-256 of the content fields, stable across runs and key order."""
-    content = {f: doc.get(f) for f in CONTENT_FIELDS}
+    """SHA-256 of the content fields, stable across runs and key order;
+    :data:`HASHED_WHEN_SET` fields count only when not empty."""
+    content = {
+        f: value for f in CONTENT_FIELDS if (value := doc.get(f)) or f not in HASHED_WHEN_SET
+    }
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_iso)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -371,8 +384,11 @@ def is_transient(exc: BaseException) -> bool:
         # AutoReconnect, NetworkTimeout, NotPrimaryError, ServerSelectionTimeoutError.
         return True
     if isinstance(exc, BulkWriteError):
-        errors = exc.details.get("writeErrors") or [{}]
-        return all(e.get("code") in TRANSIENT_CODES for e in errors)
+        # A replica set stepping down (MongoDB 7) can answer with
+        # writeConcernErrors alone (code 91, 189, 10107...).
+        details = exc.details or {}
+        errors = (details.get("writeErrors") or []) + (details.get("writeConcernErrors") or [])
+        return bool(errors) and all(e.get("code") in TRANSIENT_CODES for e in errors)
     if isinstance(exc, OperationFailure):
         return exc.code in TRANSIENT_CODES or exc.has_error_label("RetryableWriteError")
     return False
@@ -380,8 +396,10 @@ def is_transient(exc: BaseException) -> bool:
 
 def brief(exc: BaseException) -> str:
     """A one-line description of a driver error for the log."""
-    if isinstance(exc, BulkWriteError) and exc.details.get("writeErrors"):
-        error = exc.details["writeErrors"][0]
+    details = (exc.details or {}) if isinstance(exc, BulkWriteError) else {}
+    errors = details.get("writeErrors") or details.get("writeConcernErrors")
+    if errors:
+        error = errors[0]
         text = f"{error.get('errmsg')} (code {error.get('code')})"
     else:
         # Drop pymongo's tail of timeouts and topology description.
@@ -430,13 +448,13 @@ class Writer:
         self,
         articles: Any,
         revisions: Any,
-        retry_times: int = 5,
-        retry_delay: float = 1.0,
-        max_delay: float = 30.0,
+        retry_times: int,
+        retry_delay: float,
+        seen_batch: int,
+        precision: float,
+        max_delay: float = MAX_RETRY_DELAY,
         on_retry: Callable[[], None] | None = None,
         scans: bool = False,
-        seen_batch: int = 5000,
-        precision: float = 60.0,
     ) -> None:
         self.articles, self.revisions = articles, revisions
         self.retry_times, self.retry_delay = int(retry_times), float(retry_delay)
@@ -448,6 +466,29 @@ class Writer:
         self.others = 0  # stored documents whose _id is not a URL
         self.seen: dict[str, datetime] = {}
         self.seen_since: float | None = None  # time.monotonic() of the oldest in seen
+
+    @classmethod
+    def from_config(
+        cls,
+        articles: Any,
+        revisions: Any,
+        config: MongoConfig,
+        on_retry: Callable[[], None] | None = None,
+        scans: bool = False,
+    ) -> Writer:
+        """A writer with the ``MONGO_*`` settings of *config*: retries
+        (``MONGO_RETRY_TIMES``, ``MONGO_RETRY_DELAY``) and the batching of
+        sightings (``MONGO_SEEN_BATCH``, ``MONGO_SEEN_INTERVAL``)."""
+        return cls(
+            articles,
+            revisions,
+            retry_times=config.retry_times,
+            retry_delay=config.retry_delay,
+            seen_batch=config.seen_batch,
+            precision=config.seen_interval,
+            on_retry=on_retry,
+            scans=scans,
+        )
 
     async def load(self) -> int:
         """Read what is stored (once); returns the number of articles."""
@@ -760,10 +801,14 @@ async def _quietly(awaitable: Awaitable[Any]) -> None:
         await awaitable
 
 
-async def recover(collection: Any) -> None:
+async def recover(collection: Any, exclude: Any = None) -> None:
     """Finish what a rewrite interrupted by the death of its process left:
-    the original renamed aside is put back, a partial copy dropped."""
+    the original renamed aside is put back, a partial copy dropped. Not while
+    another crawl (other than *exclude*) writes to the collection: its rewrite
+    may be between its two renames."""
     db, name = collection.database, collection.name
+    if await crawl_running(db["crawls"], name, exclude):
+        return
     names = await db.list_collection_names()
     for other in names:
         if other.startswith(name + OLD_MARK):

@@ -21,7 +21,16 @@ from newscrawl.mongo import MongoConfig, connection_problem
 
 logger = logging.getLogger(__name__)
 
-REPORTED = ("inserted", "updated", "unchanged", "stale", "errors", "invalid", "crawls")
+REPORTED = (
+    "inserted",
+    "updated",
+    "unchanged",
+    "stale",
+    "errors",
+    "invalid",
+    "skipped",
+    "crawls",
+)
 
 
 class Command(ScrapyCommand):
@@ -62,14 +71,7 @@ class Command(ScrapyCommand):
             for path in paths:
                 logger.info("Loading %s into %s", path, where)
                 try:
-                    counts = await spill.load(
-                        client,
-                        path,
-                        database,
-                        config.batch_size,
-                        config.retry_times,
-                        config.retry_delay,
-                    )
+                    counts = await spill.load(client, path, config, database)
                 except OSError as exc:
                     logger.error("Cannot read %s: %s", path, exc.strerror or exc)
                     status = 1
