@@ -158,7 +158,10 @@ class OldsiteSpider(scrapy.Spider):
         links = self.source.read_links(response) if self.source.follow_links else None
         page = classify(response, self.source.reached_as_brief(response, links))
         self.count(page)
-        url = canonical_url(response, self.base_url, self.source.site_hosts()) \
+        # The live site is an origin; archived pages were captured under any
+        # scheme and port of the site's host names.
+        site = self.base_url if self.source.follow_links else self.host
+        url = canonical_url(response, site, self.source.site_hosts()) \
             if page.is_document else None
         # A page of the live site stores only under its own URL; an archived
         # page (no other capture can be asked for here) under its canonical one.
