@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
@@ -36,6 +36,10 @@ CREATION_DATE = "WARC-Creation-Date"
 PARSE_META = ("via_more", "capture_timestamp", "wayback_url", "render_reason")
 META_FIELD = "newscrawl-meta"
 RENDERED_TYPE = "conversion"  # the browser's DOM: never what the server sent
+# Request headers never written: HttpProxyMiddleware's and HttpAuthMiddleware's
+# credentials (Scrapy drops the proxy one only from its own copy), and cookies.
+SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie")
+URL_HEADERS = ("referer", "origin")  # written without a ``user:pass@``
 
 
 @dataclass(frozen=True)
@@ -100,14 +104,34 @@ def http_response(response) -> StatusAndHeaders:
 
 def http_request(request, protocol: str = "HTTP/1.1") -> StatusAndHeaders:
     """The request line and headers of a Scrapy request, as sent: the full
-    path with its query, ``Host`` first."""
+    path with its query, ``Host`` first; no credentials (:data:`SECRET_HEADERS`,
+    a ``user:pass@`` of the URL) and no cookies."""
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = _pairs(request.headers)
+    headers = [(name, public_url(value) if name.lower() in URL_HEADERS else value)
+               for name, value in _pairs(request.headers)
+               if name.lower() not in SECRET_HEADERS]
     if not any(name.lower() == "host" for name, _ in headers):
-        headers.insert(0, ("Host", parts.netloc))
+        headers.insert(0, ("Host", host(request.url)))
     return StatusAndHeaders(f"{request.method} {target} {protocol}", headers,
                             is_http_request=True)
+
+
+def host(url: str) -> str:
+    """The ``Host`` of *url*: its host and port, never a ``user:pass@``."""
+    parts = urlsplit(url)
+    name = parts.hostname or ""
+    if ":" in name:  # an IPv6 address
+        name = f"[{name}]"
+    return name + (f":{parts.port}" if parts.port else "")
+
+
+def public_url(url: str) -> str:
+    """*url* without the ``user:pass@`` it may carry."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=host(url)))
 
 
 def capture_of(request, response) -> Capture | None:
@@ -138,7 +162,7 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     The response record comes first: it is the one an item points to."""
     build = builder()
     capture = capture_of(request, response)
-    uri = capture.uri if capture else response.url
+    uri = public_url(capture.uri if capture else response.url)
     date = capture.date if capture else warc_date(when)
     http = http_response(response)
     body = response.body
@@ -149,7 +173,7 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     if "dataloss" in (response.flags or ()):
         common["WARC-Truncated"] = "disconnect"  # the connection closed before the end
     if capture:
-        common[SOURCE_URI] = capture.source_uri
+        common[SOURCE_URI] = public_url(capture.source_uri)
         common[CREATION_DATE] = warc_date(when)
     if refers is not None:
         main = build.create_revisit_record(uri, digest, refers[0], refers[1], http_headers=http,
@@ -168,7 +192,7 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     fields = {}
     referer = request.headers.get("Referer")
     if referer:
-        fields["via"] = referer.decode("latin-1")
+        fields["via"] = public_url(referer.decode("latin-1"))
     meta = parse_meta(request.meta)
     if meta:
         fields[META_FIELD] = json.dumps(meta, ensure_ascii=False, sort_keys=True)
@@ -191,6 +215,7 @@ def rendered(request, response, when: datetime, refers_to: str | None) -> list[A
     ``conversion`` record that refers to the plain response record, and the
     ``metadata`` record of why it was rendered."""
     body = response.body
+    uri = public_url(response.url)
     date = warc_date(when)
     headers = {"WARC-Date": date, "WARC-Payload-Digest": payload_digest(body)}
     if refers_to:
@@ -198,12 +223,12 @@ def rendered(request, response, when: datetime, refers_to: str | None) -> list[A
     encoding = getattr(response, "encoding", None) or "utf-8"
     build = builder()
     main = build.create_warc_record(
-        response.url, RENDERED_TYPE, payload=BytesIO(body), length=len(body),
+        uri, RENDERED_TYPE, payload=BytesIO(body), length=len(body),
         warc_content_type=f"text/html; charset={encoding}", warc_headers_dict=headers)
     group = [main]
     meta = parse_meta(request.meta)
     if meta:
-        group.append(metadata(build, response.url, date, record_id(main),
+        group.append(metadata(build, uri, date, record_id(main),
                               {META_FIELD: json.dumps(meta, ensure_ascii=False, sort_keys=True)}))
     return group
 
