@@ -14,13 +14,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pymongo
 from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
-from newscrawl.pipelines.mongo import connection_problem, describe_uri
+from newscrawl.mongo import MongoConfig, connection_problem
 from newscrawl.warc import wacz
 from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.reader import NoWarcFiles, warc_files
@@ -82,16 +81,17 @@ class Command(ScrapyCommand):
             self.exitcode = 1
 
     def pages(self, files):
-        s = self.settings
-        uri, timeout = s.get("MONGO_URI"), s.getfloat("MONGO_CONNECT_TIMEOUT", 10.0)
+        """The pages list of the stored documents recorded in *files*; None
+        when MongoDB cannot be read (said in one line)."""
+        config = MongoConfig.from_settings(self.settings)
         names = [p.name for p in files]
         try:
-            with pymongo.MongoClient(uri, serverSelectionTimeoutMS=int(timeout * 1000)) as client:
-                articles = client[s.get("MONGO_DATABASE")][s.get("MONGO_COLLECTION", "articles")]
+            with config.sync_client(appname="newscrawl-wacz") as client:
+                articles = client[config.database][config.collection]
                 docs = list(articles.find({"warc.file": {"$in": names}},
                                           {"title": True, "warc": True, "_id": False}))
         except PyMongoError as exc:
             logger.error("%s; or package without the page list: scrapy wacz --no-pages",
-                         connection_problem(exc, describe_uri(uri), timeout))
+                         connection_problem(exc, config.where, config.connect_timeout))
             return None
         return wacz.pages(docs, files)
