@@ -2,6 +2,7 @@
 ``Request``/``Response`` objects through the real middlewares, files read
 back with warcio."""
 
+import asyncio
 import gzip
 import ipaddress
 import json
@@ -11,6 +12,7 @@ from io import BytesIO
 import pytest
 import scrapy
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
@@ -55,11 +57,18 @@ class Recorder:
         response = Response(url, status=status, body=body, request=request, protocol="HTTP/1.1",
                             headers=headers or {"Content-Type": "text/html; charset=utf-8"},
                             ip_address=ipaddress.ip_address("127.0.0.1"))
-        self.mw.record(request, response)
+        self.respond(request, response)
         return request, response
 
+    def respond(self, request, response):
+        """The middleware's ``process_response`` (its writer thread included),
+        as the engine calls it."""
+        passed = asyncio.run(self.mw.process_response(request, response))
+        assert passed is response
+        return passed
+
     def close(self):
-        self.mw._finish()
+        asyncio.run(self.mw.spider_closed(self.spider, "finished"))
 
 
 def read(directory):
@@ -190,7 +199,7 @@ def test_the_rendered_dom_is_an_extra_conversion_record(tmp_path):
     request = Request(f"{SITE}/en/js", meta={"playwright": True, "render_reason": "empty_body"})
     dom = HtmlResponse(request.url, body=b"<html><body><p>Rendered.</p></body></html>",
                        request=request, encoding="utf-8")
-    recorder.mw.record(request, dom)
+    recorder.respond(request, dom)
     recorder.close()
     found = [(kind, warc, payload) for _, kind, warc, _, payload in read(tmp_path)]
     conversion = next(item for item in found if item[0] == "conversion")
@@ -204,9 +213,10 @@ def test_cached_responses_are_not_recorded(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en")
     cached = Response(request.url, body=PAGE, flags=["cached"], request=request)
-    assert not recorder.mw.record(request, cached)
+    recorder.respond(request, cached)
     recorder.close()
     assert not list(tmp_path.glob("*.warc.gz"))
+    assert META_KEY not in request.meta and "warc/records" not in recorder.crawler.stats.get_stats()
 
 
 def test_items_carry_the_location_of_their_record():
@@ -305,7 +315,7 @@ def test_a_page_only_the_browser_fetched_is_replayed_from_its_dom(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en/always", meta={"playwright": True, "render_reason": "always"})
     dom = HtmlResponse(request.url, body=PAGE, request=request, encoding="utf-8")
-    recorder.mw.record(request, dom)
+    recorder.respond(request, dom)
     recorder.close()
     archive = ArchiveIndex(warc_files(tmp_path))
     (entry,) = archive.pages()
@@ -318,7 +328,7 @@ def test_a_body_cut_off_by_the_connection_is_marked_truncated(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en/cut")
     cut = Response(request.url, body=PAGE[:30], flags=["dataloss"], request=request)
-    recorder.mw.record(request, cut)
+    recorder.respond(request, cut)
     recorder.close()
     (warc,) = [w for _, kind, w, *_ in read(tmp_path) if kind == "response"]
     assert warc.get_header("WARC-Truncated") == "disconnect"
@@ -337,3 +347,73 @@ def test_the_index_made_while_writing_is_cdxj_indexers(tmp_path):
     ours = index.cdxj_path(path).read_text()
     assert len(ours.splitlines()) == 4
     assert index.write_cdxj(path).read_text() == ours  # cdxj-indexer over the file
+
+
+def test_no_credentials_or_cookies_in_the_request_records(tmp_path):
+    recorder = Recorder(tmp_path)
+    url = "http://user:s3cret@old.example:8080/en/a"
+    request = Request(url, meta={"proxy": "http://puser:pr0xy@proxy.example:3128"},
+                      headers={"Authorization": "Basic dXNlcjpzM2NyZXQ=", "Cookie": "SESS=abc123",
+                               "Referer": "http://user:s3cret@old.example:8080/en",
+                               "Accept-Language": "en"})
+    HttpProxyMiddleware.from_crawler(recorder.crawler).process_request(request)
+    assert request.headers.get("Proxy-Authorization")  # what Scrapy leaves in request.headers
+    recorder.respond(request, Response(url, body=PAGE, request=request))
+    recorder.close()
+    (path,) = warc_files(tmp_path)
+    raw = gzip.decompress(path.read_bytes())
+    for secret in (b"s3cret", b"pr0xy", b"cHV", b"dXNlcjpzM2NyZXQ=", b"abc123", b"user:"):
+        assert secret not in raw
+    found = read(tmp_path)
+    (req,) = [http for _, kind, _, http, _ in found if kind == "request"]
+    assert req.get_header("Host") == "old.example:8080"
+    assert req.get_header("Accept-Language") == "en"  # the other headers are kept
+    for name in ("Authorization", "Proxy-Authorization", "Cookie"):
+        assert req.get_header(name) is None
+    uris = {warc.get_header("WARC-Target-URI") for _, kind, warc, *_ in found if kind != "warcinfo"}
+    assert uris == {"http://old.example:8080/en/a"}
+
+
+class FullDisk:
+    """A WARC file on a disk that fills up: the failing write stores part of
+    its data, then raises ENOSPC."""
+
+    def __init__(self, raw, fail_at):
+        self.raw, self.fail_at, self.calls = raw, fail_at, 0
+
+    def write(self, data):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            self.raw.write(bytes(data)[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+        return self.raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def test_a_failed_write_leaves_the_next_records_where_their_locations_say(tmp_path, caplog):
+    recorder = Recorder(tmp_path)
+    recorder.fetch(f"{SITE}/en/a")
+    files = recorder.mw.files
+    files._file = FullDisk(files._file, fail_at=1)
+    lost, _ = recorder.fetch(f"{SITE}/en/lost", body=PAGE * 50)
+    after = [recorder.fetch(f"{SITE}/en/{n}", body=PAGE + str(n).encode())[0] for n in range(2)]
+    recorder.close()
+    assert recorder.crawler.stats.get_value("warc/errors") == 1
+    assert "No space left on device" in caplog.text and "the crawl goes on" in caplog.text
+    assert META_KEY not in lost.meta  # no item points to a record that is not there
+    (path,) = warc_files(tmp_path)
+    uris = [warc.get_header("WARC-Target-URI") for _, kind, warc, *_ in read(tmp_path)
+            if kind == "response"]
+    assert uris == [f"{SITE}/en/a", f"{SITE}/en/0", f"{SITE}/en/1"]  # every record whole
+    for request in after:
+        where = request.meta[META_KEY]
+        with open(path, "rb") as stream:
+            stream.seek(where["offset"])
+            record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_headers.get_header("WARC-Record-ID") == where["record_id"]
+        assert record.rec_headers.get_header("WARC-Target-URI") == request.url
+    ours = index.cdxj_path(path).read_text()
+    assert "/en/lost" not in ours
+    assert index.write_cdxj(path).read_text() == ours  # cdxj-indexer over the file agrees

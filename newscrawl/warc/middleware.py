@@ -14,18 +14,20 @@ record its page came from, in its ``warc`` field.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from itemadapter import ItemAdapter, is_item
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 from twisted.python.threadpool import ThreadPool
@@ -61,21 +63,16 @@ def public_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
         if any(word in name.lower() for word in SECRET_WORDS):
             continue
         if isinstance(value, str) and "@" in value and "://" in value:
-            parts = urlsplit(value)
-            if parts.username or parts.password:
-                netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
-                value = urlunsplit(parts._replace(netloc=netloc))
+            value = records.public_url(value)
         clean[name] = value
     return clean
 
 
 def spider_arguments(spider) -> dict[str, Any]:
-    arguments = getattr(spider, "arguments", None)
-    if not isinstance(arguments, dict):
-        from newscrawl.pipelines.mongo import spider_arguments as read_arguments
-
-        arguments = read_arguments(spider)
-    return public_arguments(arguments)
+    """The arguments the spider was given (``OldsiteSpider.arguments``, every
+    ``-a`` as given), without credentials; none for a spider that keeps no
+    such dict."""
+    return public_arguments(getattr(spider, "arguments", None) or {})
 
 
 class WarcMiddleware:
@@ -86,7 +83,8 @@ class WarcMiddleware:
         self.files: WarcFiles | None = None
         self.plain: dict[str, str] = {}  # URL -> record id of its last plain response
         self.failed = False
-        self.pool: ThreadPool | None = None
+        self.executor: ThreadPoolExecutor | None = None  # the writer thread (asyncio)
+        self.pool: ThreadPool | None = None  # the writer thread (another reactor)
         self.run_id = uuid.uuid4().hex
         self._reactor = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -146,6 +144,9 @@ class WarcMiddleware:
             if self.pool is not None:
                 self.pool.stop()
                 self.pool = None
+            if self.executor is not None:
+                self.executor.shutdown(wait=False)
+                self.executor = None
 
     def _finish(self) -> None:
         """Close (and index) the last file, in the writer thread."""
@@ -163,7 +164,12 @@ class WarcMiddleware:
                     self.config.directory, paths[-1].name)
 
     async def _in_thread(self, func, *args):
-        """Run *func* in the writer thread (one thread: records stay in order)."""
+        """Run *func* in the writer thread (one thread: records stay in order),
+        through asyncio where it runs (Scrapy's default reactor), else Twisted."""
+        if is_asyncio_available():
+            if self.executor is None:
+                self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
+            return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
         if self.pool is None:
             from twisted.internet import reactor
 
@@ -203,16 +209,6 @@ class WarcMiddleware:
         except Exception as exc:
             self.trouble(response, exc)
         return response
-
-    def record(self, request, response) -> bool:
-        """``process_response`` without the thread (the same records, written
-        at once); False when the exchange is not recorded."""
-        if not self.wanted(request, response):
-            return False
-        group = self.prepare(request, response)
-        assert self.files is not None  # wanted() says so
-        self.written(request, response, group, self.files.write(group))
-        return True
 
     def wanted(self, request, response) -> bool:
         if self.files is None or {"cached", "warc"} & set(response.flags or ()):
