@@ -39,13 +39,21 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser):
         super().add_options(parser)
-        parser.add_argument("-o", "--output", metavar="FILE",
-                            help="the WACZ to write (default: WARC_DIR/<prefix>-<crawl>.wacz)")
-        parser.add_argument("--crawl", metavar="ID",
-                            help="the crawl to package (default: the one of the newest file)")
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="the WACZ to write (default: WARC_DIR/<prefix>-<crawl>.wacz)",
+        )
+        parser.add_argument(
+            "--crawl",
+            metavar="ID",
+            help="the crawl to package (default: the one of the newest file)",
+        )
         parser.add_argument("--all", action="store_true", help="package every file found")
-        parser.add_argument("--no-pages", action="store_true",
-                            help="do not read the stored articles from MongoDB")
+        parser.add_argument(
+            "--no-pages", action="store_true", help="do not read the stored articles from MongoDB"
+        )
 
     def run(self, args, opts):
         configure_logging(self.settings)
@@ -61,8 +69,11 @@ class Command(ScrapyCommand):
             if not files:
                 raise UsageError(f"no WARC file of crawl {opts.crawl} among {len(found)} files")
         files = wacz.with_revisited(files, files[0].parent)
-        output = Path(opts.output) if opts.output else \
-            config.directory / f"{config.prefix}-{crawl_id or 'all'}.wacz"
+        output = (
+            Path(opts.output)
+            if opts.output
+            else config.directory / f"{config.prefix}-{crawl_id or 'all'}.wacz"
+        )
         entries = [] if opts.no_pages else self.pages(files)
         if entries is None:
             self.exitcode = 1
@@ -74,8 +85,11 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         valid, said = wacz.validate(output)
-        print(f"{output}: {len(files)} WARC files, {len(entries)} pages"
-              + ("" if valid else " (py-wacz says it is not valid)"), flush=True)
+        print(
+            f"{output}: {len(files)} WARC files, {len(entries)} pages"
+            + ("" if valid else " (py-wacz says it is not valid)"),
+            flush=True,
+        )
         if not valid:
             logger.error("py-wacz's validator rejects %s: %s", output, said.strip()[-300:])
             self.exitcode = 1
@@ -88,10 +102,15 @@ class Command(ScrapyCommand):
         try:
             with config.sync_client(appname="newscrawl-wacz") as client:
                 articles = client[config.database][config.collection]
-                docs = list(articles.find({"warc.file": {"$in": names}},
-                                          {"title": True, "warc": True, "_id": False}))
+                docs = list(
+                    articles.find(
+                        {"warc.file": {"$in": names}}, {"title": True, "warc": True, "_id": False}
+                    )
+                )
         except PyMongoError as exc:
-            logger.error("%s; or package without the page list: scrapy wacz --no-pages",
-                         connection_problem(exc, config.where, config.connect_timeout))
+            logger.error(
+                "%s; or package without the page list: scrapy wacz --no-pages",
+                connection_problem(exc, config.where, config.connect_timeout),
+            )
             return None
         return wacz.pages(docs, files)

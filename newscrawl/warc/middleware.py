@@ -112,8 +112,11 @@ class WarcMiddleware:
                 index.index_unindexed(self.config.directory)
             revisits = index.read_digests(self.config.directory)
         self.files = WarcFiles(self.config, lambda: self.warcinfo(spider), revisits)
-        logger.info("WARC: every exchange goes to %s (%d payloads known for revisits)",
-                    self.config.directory, len(revisits))
+        logger.info(
+            "WARC: every exchange goes to %s (%d payloads known for revisits)",
+            self.config.directory,
+            len(revisits),
+        )
 
     def warcinfo(self, spider) -> dict[str, Any]:
         settings = self.crawler.settings
@@ -122,14 +125,15 @@ class WarcMiddleware:
         crawl_id = self.stats.get_value("crawl_id") or self.run_id
         return {
             "software": f"newscrawl/{__version__} (Scrapy {scrapy.__version__}, "
-                        f"warcio {version('warcio')})",
+            f"warcio {version('warcio')})",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
-                          "warc-format/warc-1.1/",
+            "warc-format/warc-1.1/",
             "isPartOf": str(crawl_id),
             "spider": spider.name,
-            "arguments": json.dumps(spider_arguments(spider), ensure_ascii=False,
-                                    sort_keys=True, default=str),
+            "arguments": json.dumps(
+                spider_arguments(spider), ensure_ascii=False, sort_keys=True, default=str
+            ),
             "http-header-user-agent": settings.get("USER_AGENT"),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "description": "Every exchange of a newscrawl crawl with the site",
@@ -159,9 +163,14 @@ class WarcMiddleware:
         size = sum(p.stat().st_size for p in paths if p.exists())
         self.stats.set_value("warc/files", len(paths))
         self.stats.set_value("warc/bytes", size)
-        logger.info("WARC: %d records in %d files (%.1f MB) in %s, last %s",
-                    self.stats.get_value("warc/records", 0), len(paths), size / 1e6,
-                    self.config.directory, paths[-1].name)
+        logger.info(
+            "WARC: %d records in %d files (%.1f MB) in %s, last %s",
+            self.stats.get_value("warc/records", 0),
+            len(paths),
+            size / 1e6,
+            self.config.directory,
+            paths[-1].name,
+        )
 
     async def _in_thread(self, func, *args):
         """Run *func* in the writer thread (one thread: records stay in order),
@@ -177,7 +186,8 @@ class WarcMiddleware:
             self.pool.start()
             self._reactor = reactor
         return await maybe_deferred_to_future(
-            threads.deferToThreadPool(self._reactor, self.pool, func, *args))
+            threads.deferToThreadPool(self._reactor, self.pool, func, *args)
+        )
 
     # -- replay (source=warc) ----------------------------------------------------
     def process_request(self, request):
@@ -229,8 +239,13 @@ class WarcMiddleware:
         group = records.exchange(request, response, when, refers, digest=digest)
         main = group[0]
         if worth and refers is None:
-            self.files.revisits.setdefault(digest, (main.rec_headers.get_header("WARC-Target-URI"),
-                                                    main.rec_headers.get_header("WARC-Date")))
+            self.files.revisits.setdefault(
+                digest,
+                (
+                    main.rec_headers.get_header("WARC-Target-URI"),
+                    main.rec_headers.get_header("WARC-Date"),
+                ),
+            )
         return group
 
     def written(self, request, response, group, locations) -> None:
@@ -247,9 +262,14 @@ class WarcMiddleware:
         self.stats.inc_value("warc/errors")
         if not self.failed:
             self.failed = True
-            logger.error("Could not write %s to the WARC files in %s (%s: %s); the crawl "
-                         "goes on, `warc/errors` counts the exchanges not recorded",
-                         response.url, self.config.directory, type(exc).__name__, exc)
+            logger.error(
+                "Could not write %s to the WARC files in %s (%s: %s); the crawl "
+                "goes on, `warc/errors` counts the exchanges not recorded",
+                response.url,
+                self.config.directory,
+                type(exc).__name__,
+                exc,
+            )
 
 
 class WarcProvenanceMiddleware:

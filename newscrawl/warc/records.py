@@ -53,8 +53,12 @@ class Location:
     record_id: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "offset": self.offset, "length": self.length,
-                "record_id": self.record_id}
+        return {
+            "file": self.file,
+            "offset": self.offset,
+            "length": self.length,
+            "record_id": self.record_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,7 @@ def payload_digest(body: bytes) -> str:
 
 
 def warc_date(when: datetime) -> str:
-    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None),
-                                use_micros=True)
+    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None), use_micros=True)
 
 
 def _pairs(headers) -> list[tuple[str, str]]:
@@ -86,7 +89,9 @@ def _pairs(headers) -> list[tuple[str, str]]:
     for name, values in headers.items():
         name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
         for value in values or [b""]:
-            pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else str(value)))
+            pairs.append(
+                (name, value.decode("latin-1") if isinstance(value, bytes) else str(value))
+            )
     return pairs
 
 
@@ -96,8 +101,10 @@ def http_response(response) -> StatusAndHeaders:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
         reason = ""
-    headers = [(DECHUNKED_HEADER if name.lower() == "transfer-encoding" else name, value)
-               for name, value in _pairs(response.headers)]
+    headers = [
+        (DECHUNKED_HEADER if name.lower() == "transfer-encoding" else name, value)
+        for name, value in _pairs(response.headers)
+    ]
     protocol = getattr(response, "protocol", None) or "HTTP/1.1"
     return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
 
@@ -108,13 +115,14 @@ def http_request(request, protocol: str = "HTTP/1.1") -> StatusAndHeaders:
     a ``user:pass@`` of the URL) and no cookies."""
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = [(name, public_url(value) if name.lower() in URL_HEADERS else value)
-               for name, value in _pairs(request.headers)
-               if name.lower() not in SECRET_HEADERS]
+    headers = [
+        (name, public_url(value) if name.lower() in URL_HEADERS else value)
+        for name, value in _pairs(request.headers)
+        if name.lower() not in SECRET_HEADERS
+    ]
     if not any(name.lower() == "host" for name, _ in headers):
         headers.insert(0, ("Host", host(request.url)))
-    return StatusAndHeaders(f"{request.method} {target} {protocol}", headers,
-                            is_http_request=True)
+    return StatusAndHeaders(f"{request.method} {target} {protocol}", headers, is_http_request=True)
 
 
 def host(url: str) -> str:
@@ -152,8 +160,13 @@ def parse_meta(meta) -> dict[str, Any]:
     return {key: meta[key] for key in PARSE_META if meta.get(key)}
 
 
-def exchange(request, response, when: datetime, refers: tuple[str, str] | None = None,
-             digest: str | None = None) -> list[ArcWarcRecord]:
+def exchange(
+    request,
+    response,
+    when: datetime,
+    refers: tuple[str, str] | None = None,
+    digest: str | None = None,
+) -> list[ArcWarcRecord]:
     """The ``request`` and ``response`` records of one exchange (a
     ``revisit`` instead of the response when *refers*, the target URI and date
     of a record with the same payload, is given), then a ``metadata`` record
@@ -176,18 +189,28 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
         common[SOURCE_URI] = public_url(capture.source_uri)
         common[CREATION_DATE] = warc_date(when)
     if refers is not None:
-        main = build.create_revisit_record(uri, digest, refers[0], refers[1], http_headers=http,
-                                           warc_headers_dict=dict(common))
+        main = build.create_revisit_record(
+            uri, digest, refers[0], refers[1], http_headers=http, warc_headers_dict=dict(common)
+        )
     else:
-        main = build.create_warc_record(uri, "response", payload=BytesIO(body), length=len(body),
-                                        http_headers=http, warc_headers_dict={
-                                            **common, "WARC-Payload-Digest": digest})
+        main = build.create_warc_record(
+            uri,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=http,
+            warc_headers_dict={**common, "WARC-Payload-Digest": digest},
+        )
     main_id = main.rec_headers.get_header("WARC-Record-ID")
     req_body = request.body or b""
     req = build.create_warc_record(
-        uri, "request", payload=BytesIO(req_body), length=len(req_body),
+        uri,
+        "request",
+        payload=BytesIO(req_body),
+        length=len(req_body),
         http_headers=http_request(request, http.protocol),
-        warc_headers_dict={**common, "WARC-Concurrent-To": main_id})
+        warc_headers_dict={**common, "WARC-Concurrent-To": main_id},
+    )
     records = [main, req]
     fields = {}
     referer = request.headers.get("Referer")
@@ -201,13 +224,18 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     return records
 
 
-def metadata(build: RecordBuilder, uri: str, date: str, concurrent_to: str,
-             fields: dict[str, str]) -> ArcWarcRecord:
+def metadata(
+    build: RecordBuilder, uri: str, date: str, concurrent_to: str, fields: dict[str, str]
+) -> ArcWarcRecord:
     block = "".join(f"{name}: {value}\r\n" for name, value in fields.items()).encode("utf-8")
-    return build.create_warc_record(uri, "metadata", payload=BytesIO(block), length=len(block),
-                                    warc_content_type="application/warc-fields",
-                                    warc_headers_dict={"WARC-Date": date,
-                                                       "WARC-Concurrent-To": concurrent_to})
+    return build.create_warc_record(
+        uri,
+        "metadata",
+        payload=BytesIO(block),
+        length=len(block),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
+    )
 
 
 def rendered(request, response, when: datetime, refers_to: str | None) -> list[ArcWarcRecord]:
@@ -223,13 +251,25 @@ def rendered(request, response, when: datetime, refers_to: str | None) -> list[A
     encoding = getattr(response, "encoding", None) or "utf-8"
     build = builder()
     main = build.create_warc_record(
-        uri, RENDERED_TYPE, payload=BytesIO(body), length=len(body),
-        warc_content_type=f"text/html; charset={encoding}", warc_headers_dict=headers)
+        uri,
+        RENDERED_TYPE,
+        payload=BytesIO(body),
+        length=len(body),
+        warc_content_type=f"text/html; charset={encoding}",
+        warc_headers_dict=headers,
+    )
     group = [main]
     meta = parse_meta(request.meta)
     if meta:
-        group.append(metadata(build, uri, date, record_id(main),
-                              {META_FIELD: json.dumps(meta, ensure_ascii=False, sort_keys=True)}))
+        group.append(
+            metadata(
+                build,
+                uri,
+                date,
+                record_id(main),
+                {META_FIELD: json.dumps(meta, ensure_ascii=False, sort_keys=True)},
+            )
+        )
     return group
 
 

@@ -47,9 +47,13 @@ class WarcFiles:
     digest to the target URI and date of a record holding that payload.
     """
 
-    def __init__(self, config: WarcConfig, info: Callable[[], dict[str, Any]],
-                 revisits: dict[str, tuple[str, str]] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(
+        self,
+        config: WarcConfig,
+        info: Callable[[], dict[str, Any]],
+        revisits: dict[str, tuple[str, str]] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
         self.config, self.info, self.clock = config, info, clock
         self.revisits = {} if revisits is None else revisits
         self.paths: list[Path] = []  # written by this run, in order
@@ -165,6 +169,11 @@ class WarcFiles:
             try:
                 index.write_lines(self.paths[-1], self._lines)
             except OSError as exc:
-                logger.error("Could not write the CDXJ index of %s (%s); run `cdxj-indexer -s "
-                             "-o INDEX %s` to make it", self.paths[-1], exc, self.paths[-1])
+                logger.error(
+                    "Could not write the CDXJ index of %s (%s); run `cdxj-indexer -s "
+                    "-o INDEX %s` to make it",
+                    self.paths[-1],
+                    exc,
+                    self.paths[-1],
+                )
         self._lines = []
