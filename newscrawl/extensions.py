@@ -202,12 +202,14 @@ class Progress(LogStats):
     also stats under ``progress/`` (the MongoDB pipeline copies them into the
     run's ``crawls`` document), updated once more when the spider closes."""
 
+    clock = staticmethod(time.monotonic)  # seconds, for the rate behind the ETA
+
     def __init__(self, crawler, interval):
         super().__init__(crawler.stats, interval)
         self.crawler = crawler
         self.pagers = {}  # listing path -> its number of pages
         self.fetched = Counter()  # listing path -> pages of it fetched
-        self.work_start = None  # (monotonic time, work done) when the work became known
+        self.work_start = None  # (clock time, work done) when the work became known
         self.live, self.spider, self.host = False, None, None
         self.pagesprev = self.itemsprev = 0
 
@@ -266,7 +268,7 @@ class Progress(LogStats):
         self.calculate_stats()
         stats = self.stats.get_stats()
         editions = by_edition(stats, getattr(self.spider, "languages", None) or EDITIONS)
-        now = time.monotonic()
+        now = self.clock()
         fig = {
             "updated_at": datetime.now(UTC),
             "pages_fetched": self.pages,

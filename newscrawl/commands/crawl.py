@@ -20,6 +20,9 @@ class Command(ScrapyCrawlCommand):
 
     def run(self, args, opts):
         super().run(args, opts)
-        if self.exitcode == 0 and self.crawler is not None:
-            if failure(self.crawler.stats.get_stats()):
-                self.exitcode = 1
+        if (
+            self.exitcode == 0
+            and self.crawler is not None
+            and failure(self.crawler.stats.get_stats())
+        ):
+            self.exitcode = 1
