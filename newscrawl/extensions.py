@@ -13,8 +13,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.logstats import LogStats
 from scrapy.http import TextResponse
 
+from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
 from newscrawl.outcome import explained_already, failure
 from newscrawl.sources.live import where
+from newscrawl.urls import LANGUAGES as EDITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +46,6 @@ class StatsFile:
 
 def _jsonable(value):
     return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-# The editions and kinds every summary and progress line counts, zeros included.
-EDITIONS = ("en", "fa", "ar")
-KINDS = ("article", "brief", "video")
 
 
 def by_edition(stats, languages=EDITIONS):

@@ -36,6 +36,10 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
                  "--no-default-browser-check", "--disable-default-apps",
                  "--disable-client-side-phishing-detection"]
 
+# The request meta a page sent to the browser keeps: how it was reached (a
+# brief), the digest of the listing page before it (pagination), its capture.
+KEPT_META = ("via_more", "listing_digest", "capture_timestamp")
+
 # What a rendered page waits for before it is handed back: the content, not a sleep.
 CONTENT_SELECTOR = ("[class*='field-name-body'] p, [class*='field--name-body'] p, "
                     "article p, .views-row")
@@ -90,7 +94,8 @@ def render_step(response: Response, mode: str, empty_body: bool, key: str,
         return None
     rendered.add(key)
     stats.inc_value(f"render/needed/{reason}")
-    meta = {"via_more": response.meta.get("via_more", False), **render_meta(reason)}
+    kept = {name: response.meta[name] for name in KEPT_META if name in response.meta}
+    meta = {"via_more": False, **kept, **render_meta(reason)}
     assert response.request is not None  # a response of the crawl
     return response.request.replace(meta=meta, dont_filter=True)
 

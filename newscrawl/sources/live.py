@@ -33,7 +33,7 @@ from newscrawl.urls import (
 )
 
 # The label of the link that ends each item of the "Iran in Brief" block.
-MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
+MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه", "المزيد", "للمزيد")
 # The "Iran in Brief" block: a View of this class, or an element with this in its id.
 BRIEF_BLOCK_CLASSES = ("view-iran-in-brief",)
 BRIEF_BLOCK_ID = "iran-in-brief"
@@ -51,7 +51,7 @@ BLOCK_PAGER_MODES = ("once", "every")
 class LiveConfig:
     """The live source's settings, read once (defaults in ``settings.py``)."""
 
-    block_pagers: str = "once"  # "once" per edition and block page, or "every" page's
+    block_pagers: str  # "once" per edition and block page, or "every" page's
 
     @classmethod
     def from_settings(cls, settings) -> LiveConfig:
@@ -173,7 +173,7 @@ class LiveSource(Source):
         if wayback_only:
             raise ValueError("from, to and at choose Wayback Machine captures: "
                              "use them with -a source=wayback")
-        self.config = LiveConfig()
+        self.config: LiveConfig  # read in ``bind``
         self.seen: set[str] = set()  # URLs requested so far
 
     def bind(self, crawler) -> None:

@@ -128,7 +128,7 @@ class OldsiteSpider(scrapy.Spider):
                 raise ValueError(f"render cannot be used with source={self.source.name}: "
                                  f"{self.source.no_render}")
             return "never"
-        mode = (self.render or settings.get("RENDER", "auto")).strip().lower()
+        mode = str(self.render or settings.get("RENDER") or "").strip().lower()
         if mode not in MODES:
             raise ValueError(f"render must be one of {', '.join(MODES)}, got {mode!r}")
         return mode
@@ -150,14 +150,18 @@ class OldsiteSpider(scrapy.Spider):
     # ---------------------------------------------------------------- a page
     def parse(self, response):
         """A page: classified, stored if it is a new article or brief, sent to
-        the browser if it needs it, and its links followed."""
+        the browser if it needs it, and its links followed (also when the
+        item waits for the browser: a failed render loses no link)."""
         response = self.readable(self.source.page(response))
         if response is None:
             return
         links = self.source.read_links(response) if self.source.follow_links else None
         page = classify(response, self.source.reached_as_brief(response, links))
         self.count(page)
-        url = canonical_url(response, self.base_url, self.source.site_hosts()) \
+        # The live site is an origin; archived pages were captured under any
+        # scheme and port of the site's host names.
+        site = self.base_url if self.source.follow_links else self.host
+        url = canonical_url(response, site, self.source.site_hosts()) \
             if page.is_document else None
         # A page of the live site stores only under its own URL; an archived
         # page (no other capture can be asked for here) under its canonical one.
@@ -171,10 +175,9 @@ class OldsiteSpider(scrapy.Spider):
                             self.rendered, self.crawler.stats)
         if again is not None:
             yield again
-            if empty_body:
-                return  # the rendered page gives the item and the links
         if fields is not None:
-            yield self.item(response, url, page, fields)
+            if not (empty_body and again is not None):  # else the rendered page gives it
+                yield self.item(response, url, page, fields)
         elif url is not None and not is_rerender(response):
             self.crawler.stats.inc_value("oldsite/duplicate_pages")
         if self.source.follow_links:
