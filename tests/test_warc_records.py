@@ -19,13 +19,13 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl import settings as project
 from newscrawl import wayback
+from newscrawl.arguments import public_arguments
 from newscrawl.items import ArticleItem
 from newscrawl.warc import index, records
 from newscrawl.warc.middleware import (
     META_KEY,
     WarcMiddleware,
     WarcProvenanceMiddleware,
-    public_arguments,
 )
 from newscrawl.warc.reader import ArchiveIndex, NoWarcFiles, scan, warc_files
 from newscrawl.warc.writer import file_name

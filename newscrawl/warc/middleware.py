@@ -33,6 +33,7 @@ from twisted.internet import threads
 from twisted.python.threadpool import ThreadPool
 
 from newscrawl import __version__, wayback
+from newscrawl.arguments import public_arguments
 from newscrawl.warc import index, records
 from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.reader import ArchiveIndex
@@ -44,7 +45,6 @@ META_KEY = "warc_record"  # request meta: the location of the page's record
 # Plain responses remembered for the rendered DOM to refer to (the browser
 # fetches a page soon after its plain fetch).
 PLAIN_KEPT = 50_000
-SECRET_WORDS = ("password", "passwd", "secret", "token", "key", "auth", "credential")
 
 
 class NotInArchive(IgnoreRequest):
@@ -53,19 +53,6 @@ class NotInArchive(IgnoreRequest):
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def public_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
-    """Spider arguments fit for a warcinfo record: no credentials, neither
-    by name nor inside a URL."""
-    clean = {}
-    for name, value in arguments.items():
-        if any(word in name.lower() for word in SECRET_WORDS):
-            continue
-        if isinstance(value, str) and "@" in value and "://" in value:
-            value = records.public_url(value)
-        clean[name] = value
-    return clean
 
 
 def spider_arguments(spider) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
@@ -24,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, timestamp_to_iso_date
 
 from newscrawl import wayback
+from newscrawl.arguments import public_url
 
 WARC_VERSION = "WARC/1.1"
 DECHUNKED_HEADER = "X-Crawler-Transfer-Encoding"
@@ -132,14 +133,6 @@ def host(url: str) -> str:
     if ":" in name:  # an IPv6 address
         name = f"[{name}]"
     return name + (f":{parts.port}" if parts.port else "")
-
-
-def public_url(url: str) -> str:
-    """*url* without the ``user:pass@`` it may carry."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    return urlunsplit(parts._replace(netloc=host(url)))
 
 
 def capture_of(request, response) -> Capture | None:
