@@ -39,7 +39,6 @@ def test_the_edition_is_complete():
     assert "pager-next" in site.render("/ar/اقتصاد").body.decode()
 
 
-
 def crawl_in_process(path):
     """The items the spider and the text pipelines make of one replica page."""
     spider = make_spider(ORIGIN, render="never")
