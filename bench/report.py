@@ -107,7 +107,7 @@ def db_table(db):
 
 def profile_table(prof):
     lines = [
-        f"Profile of one full crawl of N (pyinstrument, 1 ms samples, its flat view): "
+        f"Profile of one full crawl of N (pyinstrument, its flat view): "
         f"{prof['duration_s']} s, CPU {prof['cpu_s']} s.",
         "",
         "| function (self time) | s | % | newscrawl function (total time) | s | % |",
