@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, MongoClient
 from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 from pymongo.uri_parser import parse_uri
 from scrapy.settings import BaseSettings
@@ -66,10 +66,16 @@ class MongoConfig:
         """An asyncio client with the configured timeouts and aware UTC dates.
         It connects lazily: the first command raises what a bad URI or an
         unreachable server gives (``PyMongoError``; see :func:`connection_problem`)."""
+        return AsyncMongoClient(self.uri, **self._options(appname), **options)
+
+    def sync_client(self, appname: str = "newscrawl", **options: Any) -> MongoClient:
+        """The same, blocking (for commands that run outside the reactor: ``scrapy report``)."""
+        return MongoClient(self.uri, **self._options(appname), **options)
+
+    def _options(self, appname: str) -> dict[str, Any]:
         timeout_ms = int(self.connect_timeout * 1000)
-        return AsyncMongoClient(self.uri, tz_aware=True, appname=appname,
-                                serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
-                                socketTimeoutMS=int(self.write_timeout * 1000), **options)
+        return {"tz_aware": True, "appname": appname, "serverSelectionTimeoutMS": timeout_ms,
+                "connectTimeoutMS": timeout_ms, "socketTimeoutMS": int(self.write_timeout * 1000)}
 
 
 SETTINGS = ("MONGO_URI", "MONGO_DATABASE", "MONGO_COLLECTION", "MONGO_BATCH_SIZE",

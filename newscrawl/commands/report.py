@@ -9,13 +9,12 @@ beside it. See ``newscrawl.report``.
 import logging
 import time
 
-from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand
 from scrapy.utils.log import configure_logging
 
 from newscrawl import report
-from newscrawl.pipelines.mongo import connection_problem, describe_uri
+from newscrawl.mongo import MongoConfig, connection_problem, describe_uri
 
 logger = logging.getLogger(__name__)
 
@@ -44,25 +43,19 @@ class Command(ScrapyCommand):
 
     def run(self, args, opts):
         configure_logging(self.settings)
-        s = self.settings
-        uri, timeout = s.get("MONGO_URI"), s.getfloat("MONGO_CONNECT_TIMEOUT")
-        where = describe_uri(uri)
+        config = MongoConfig.from_settings(self.settings)
+        where, timeout = describe_uri(config.uri), config.connect_timeout
         started = time.perf_counter()
         try:
-            client = MongoClient(
-                uri,
-                tz_aware=True,
-                appname="newscrawl-report",
-                serverSelectionTimeoutMS=int(timeout * 1000),
-            )
+            client = config.sync_client(appname="newscrawl-report")
         except PyMongoError as exc:
             logger.error(connection_problem(exc, where, timeout))
             self.exitcode = 1
             return
         try:
-            db = client[s.get("MONGO_DATABASE")]
+            db = client[config.database]
             path, built = report.make(
-                db, opts.output or s.get("REPORT_DIR"), s.get("MONGO_COLLECTION"), opts.crawl
+                db, opts.output or self.settings.get("REPORT_DIR"), config.collection, opts.crawl
             )
         except LookupError as exc:
             logger.error(
