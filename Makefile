@@ -61,5 +61,5 @@ clean:  ## remove caches
 
 # The coverage report (README "The coverage report").
 .PHONY: report
-report: setup  ## write data/report/report.html from MONGO_URI (or the local FerretDB); ARGS="--crawl ID" for one crawl
-	scripts/report.sh $(ARGS)
+report: setup-crawl  ## write data/report/report.html from MONGO_URI (or the local FerretDB); ARGS="--crawl ID" for one crawl
+	scripts/with-mongo.sh .venv/bin/scrapy report $(ARGS)

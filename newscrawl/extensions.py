@@ -13,8 +13,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.logstats import LogStats
 from scrapy.http import TextResponse
 
+from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
 from newscrawl.outcome import explained_already, failure
 from newscrawl.sources.live import where
+from newscrawl.urls import LANGUAGES as EDITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +46,6 @@ class StatsFile:
 
 def _jsonable(value):
     return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-# The editions and kinds every summary and progress line counts, zeros included.
-EDITIONS = ("en", "fa", "ar")
-KINDS = ("article", "brief", "video")
 
 
 def by_edition(stats, languages=EDITIONS):
@@ -202,12 +199,14 @@ class Progress(LogStats):
     also stats under ``progress/`` (the MongoDB pipeline copies them into the
     run's ``crawls`` document), updated once more when the spider closes."""
 
+    clock = staticmethod(time.monotonic)  # seconds, for the rate behind the ETA
+
     def __init__(self, crawler, interval):
         super().__init__(crawler.stats, interval)
         self.crawler = crawler
         self.pagers = {}  # listing path -> its number of pages
         self.fetched = Counter()  # listing path -> pages of it fetched
-        self.work_start = None  # (monotonic time, work done) when the work became known
+        self.work_start = None  # (clock time, work done) when the work became known
         self.live, self.spider, self.host = False, None, None
         self.pagesprev = self.itemsprev = 0
 
@@ -266,7 +265,7 @@ class Progress(LogStats):
         self.calculate_stats()
         stats = self.stats.get_stats()
         editions = by_edition(stats, getattr(self.spider, "languages", None) or EDITIONS)
-        now = time.monotonic()
+        now = self.clock()
         fig = {
             "updated_at": datetime.now(UTC),
             "pages_fetched": self.pages,

@@ -74,21 +74,41 @@ class MongoConfig:
 
     def _options(self, appname: str) -> dict[str, Any]:
         timeout_ms = int(self.connect_timeout * 1000)
-        return {"tz_aware": True, "appname": appname, "serverSelectionTimeoutMS": timeout_ms,
-                "connectTimeoutMS": timeout_ms, "socketTimeoutMS": int(self.write_timeout * 1000)}
+        return {
+            "tz_aware": True,
+            "appname": appname,
+            "serverSelectionTimeoutMS": timeout_ms,
+            "connectTimeoutMS": timeout_ms,
+            "socketTimeoutMS": int(self.write_timeout * 1000),
+        }
 
 
-SETTINGS = ("MONGO_URI", "MONGO_DATABASE", "MONGO_COLLECTION", "MONGO_BATCH_SIZE",
-            "MONGO_FLUSH_INTERVAL", "MONGO_CONNECT_TIMEOUT", "MONGO_WRITE_TIMEOUT",
-            "MONGO_RETRY_TIMES", "MONGO_RETRY_DELAY", "MONGO_SPILL_DIR", "MONGO_SEEN_BATCH",
-            "MONGO_SEEN_INTERVAL", "MONGO_PROGRESS_INTERVAL")
+SETTINGS = (
+    "MONGO_URI",
+    "MONGO_DATABASE",
+    "MONGO_COLLECTION",
+    "MONGO_BATCH_SIZE",
+    "MONGO_FLUSH_INTERVAL",
+    "MONGO_CONNECT_TIMEOUT",
+    "MONGO_WRITE_TIMEOUT",
+    "MONGO_RETRY_TIMES",
+    "MONGO_RETRY_DELAY",
+    "MONGO_SPILL_DIR",
+    "MONGO_SEEN_BATCH",
+    "MONGO_SEEN_INTERVAL",
+    "MONGO_PROGRESS_INTERVAL",
+)
 
 
 def _with_project_defaults(settings: BaseSettings, names: tuple[str, ...]) -> BaseSettings:
     from newscrawl import settings as project
 
-    return BaseSettings({name: getattr(project, name) if settings.get(name) is None
-                         else settings.get(name) for name in names})
+    return BaseSettings(
+        {
+            name: getattr(project, name) if settings.get(name) is None else settings.get(name)
+            for name in names
+        }
+    )
 
 
 def describe_uri(uri: str) -> str:
@@ -101,15 +121,17 @@ def describe_uri(uri: str) -> str:
     return f"mongodb://{hosts}"
 
 
-def connection_problem(exc: Exception, where: str, timeout: float) -> str:
+def connection_problem(exc: BaseException, where: str, timeout: float) -> str:
     """What to tell people when MongoDB cannot be used at all (no credentials)."""
     from newscrawl.storage import brief
 
     kind = type(exc).__name__
     if isinstance(exc, ConnectionFailure):
-        return (f"MongoDB is unreachable at {where} ({kind} after {timeout:g} s). "
-                "Start a server (`make mongo`, or `docker compose up -d mongo`) "
-                "or point MONGO_URI at one.")
+        return (
+            f"MongoDB is unreachable at {where} ({kind} after {timeout:g} s). "
+            "Start a server (`make mongo`, or `docker compose up -d mongo`) "
+            "or point MONGO_URI at one."
+        )
     if isinstance(exc, OperationFailure) and exc.code == 18:
         return f"MongoDB at {where} refused the credentials in MONGO_URI ({kind})."
     if isinstance(exc, OperationFailure):

@@ -25,10 +25,20 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-
                        "/snap/bin/chromium", "/opt/google/chrome/chrome")
 # The browser fetches the document and its scripts, never media.
 ABORTED_RESOURCES = {"image", "media", "font"}
-# Flags for a headless Chromium on a server: no background traffic, no GPU.
+# Flags for a headless Chromium on a server: no background traffic (updates,
+# sync, crash reports, metrics, domain reliability, hyperlink pings, DNS
+# prefetch), no GPU. Playwright adds its own (no extensions, no default apps,
+# no phishing detection); newscrawl.browser adds --host-resolver-rules.
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update",
-                 "--disable-dev-shm-usage"]
+                 "--disable-dev-shm-usage", "--disable-breakpad", "--disable-domain-reliability",
+                 "--no-pings", "--dns-prefetch-disable", "--metrics-recording-only",
+                 "--no-default-browser-check", "--disable-default-apps",
+                 "--disable-client-side-phishing-detection"]
+
+# The request meta a page sent to the browser keeps: how it was reached (a
+# brief), the digest of the listing page before it (pagination), its capture.
+KEPT_META = ("via_more", "listing_digest", "capture_timestamp")
 
 # What a rendered page waits for before it is handed back: the content, not a sleep.
 CONTENT_SELECTOR = ("[class*='field-name-body'] p, [class*='field--name-body'] p, "
@@ -84,7 +94,8 @@ def render_step(response: Response, mode: str, empty_body: bool, key: str,
         return None
     rendered.add(key)
     stats.inc_value(f"render/needed/{reason}")
-    meta = {"via_more": response.meta.get("via_more", False), **render_meta(reason)}
+    kept = {name: response.meta[name] for name in KEPT_META if name in response.meta}
+    meta = {"via_more": False, **kept, **render_meta(reason)}
     assert response.request is not None  # a response of the crawl
     return response.request.replace(meta=meta, dont_filter=True)
 

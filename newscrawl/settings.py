@@ -55,6 +55,22 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.sitegone.SiteGoneMiddleware": 670,
 }
 
+# --- crawler traps (newscrawl.middlewares.TrapMiddleware) ---
+# A chain of pages that brings no new article or brief is cut after this many
+# pages; a page's links beyond the first TRAP_MAX_LINKS_PER_PAGE are not followed.
+SPIDER_MIDDLEWARES = {
+    "newscrawl.middlewares.TrapMiddleware": 850,
+}
+TRAP_MAX_BARREN_HOPS = 5
+TRAP_MAX_LINKS_PER_PAGE = 500
+# Links that pages with nothing new so far may request, together, below the
+# last page of their chain that brought something (a tree of such pages).
+TRAP_MAX_BARREN_LINKS = 2000
+# A Content-Length larger than what arrived: keep what arrived, flagged
+# "dataloss" and counted as oldsite/malformed/truncated (instead of retrying
+# and losing the page).
+DOWNLOAD_FAIL_ON_DATALOSS = False
+
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
     "Accept-Language": "en, fa;q=0.9",
@@ -72,9 +88,10 @@ ITEM_PIPELINES = {
 RENDER = os.environ.get("NEWSCRAWL_RENDER", "auto")
 # Chromium to drive; found in the usual places when empty.
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "")
+# scrapy-playwright's handler, kept on the site (newscrawl/browser.py).
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "newscrawl.browser.SiteOnlyHandler",
+    "https": "newscrawl.browser.SiteOnlyHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}
@@ -82,6 +99,11 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_ABORT_REQUEST = "newscrawl.render.abort_request"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30 * 1000
+# --- the browser stays on the site (newscrawl/browser.py) ---
+# Hosts a rendered page may load from besides the site's own origin (any
+# scheme and port), e.g. a CDN the site's scripts really need; everything
+# else the browser asks for is aborted (render/offsite_aborted).
+RENDER_ALLOWED_HOSTS = []
 
 # Wayback Machine: `-a source=wayback` takes the pages from the Internet
 # Archive's captures (README "Recovering from the Wayback Machine"). Point the

@@ -23,20 +23,19 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bson import ObjectId
-
-from bson import json_util
+from bson import ObjectId, json_util
 
 from newscrawl import mongo, storage
+from newscrawl.mongo import MongoConfig
 
 logger = logging.getLogger(__name__)
 
 RECORD_TYPES = ("article", "crawl", "seen")
-JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True, tzinfo=timezone.utc)
+JSON_OPTIONS = json_util.RELAXED_JSON_OPTIONS.with_options(tz_aware=True, tzinfo=UTC)
 
 
 class SpillFile:
@@ -61,21 +60,39 @@ class SpillFile:
         self.count += len(records)
 
 
-def article_record(database: str, collection: str, crawl_id: ObjectId,
-                   entry: storage.Entry, error: str | None = None) -> dict[str, Any]:
-    return {"type": "article", "database": database, "collection": collection,
-            "crawl_id": crawl_id, "seen_at": entry.seen_at, "document": entry.doc,
-            "error": error}
+def article_record(
+    database: str,
+    collection: str,
+    crawl_id: ObjectId,
+    entry: storage.Entry,
+    error: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "type": "article",
+        "database": database,
+        "collection": collection,
+        "crawl_id": crawl_id,
+        "seen_at": entry.seen_at,
+        "document": entry.doc,
+        "error": error,
+    }
 
 
 def crawl_record(database: str, summary: dict[str, Any]) -> dict[str, Any]:
     return {"type": "crawl", "database": database, "collection": "crawls", "document": summary}
 
 
-def seen_record(database: str, collection: str, crawl_id: ObjectId, url: str,
-                seen_at: datetime) -> dict[str, Any]:
-    return {"type": "seen", "database": database, "collection": collection,
-            "crawl_id": crawl_id, "url": url, "seen_at": seen_at}
+def seen_record(
+    database: str, collection: str, crawl_id: ObjectId, url: str, seen_at: datetime
+) -> dict[str, Any]:
+    return {
+        "type": "seen",
+        "database": database,
+        "collection": collection,
+        "crawl_id": crawl_id,
+        "url": url,
+        "seen_at": seen_at,
+    }
 
 
 def read(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
@@ -94,31 +111,37 @@ def read(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
             yield number, record
 
 
-async def load(client: Any, path: str | Path, database: str | None = None,
-               batch_size: int = 100, retry_times: int = 5,
-               retry_delay: float = 1.0) -> Counter[str]:
+async def load(
+    client: Any, path: str | Path, config: MongoConfig, database: str | None = None
+) -> Counter[str]:
     """Load the spill file at *path* through *client* (an AsyncMongoClient).
 
     Articles go into their record's database (or *database*) with the same
-    write path as a crawl (what is stored is read once per collection),
-    *batch_size* records at a time as the file is read; crawl summaries are
-    upserted by ``_id`` at the end. Returns the counts: ``inserted``,
-    ``updated``, ``unchanged``, ``stale``, ``errors``, ``crawls``,
-    ``invalid`` (lines that are not records). Raises ``storage.MongoUnavailable``.
+    write path as a crawl, and the settings of *config*: what is stored is
+    read once per collection, prepared as a crawl prepares it (indexes, the
+    text index, :func:`storage.recover`); records are written
+    ``MONGO_BATCH_SIZE`` at a time as the file is read, and sightings in
+    statements of ``MONGO_SEEN_BATCH``; crawl summaries are upserted by
+    ``_id`` at the end. Returns the counts: ``inserted``, ``updated``,
+    ``unchanged``, ``stale``, ``errors``, ``crawls``, ``invalid`` (lines that
+    are not records), ``skipped`` (sightings of an article the target does
+    not hold). Raises ``storage.MongoUnavailable``.
     """
     counts: Counter[str] = Counter()
     writers: dict[tuple[str, str], storage.Writer] = {}
     pending: dict[tuple[str, str], list[storage.Entry]] = {}
+    absent: dict[tuple[str, str], list[tuple[int, str]]] = {}  # sightings skipped
     crawls = []
 
     async def writer_for(target: tuple[str, str]) -> storage.Writer:
         if target not in writers:
             db = client[target[0]]
-            writer = storage.Writer(db[target[1]], db["revisions"], retry_times, retry_delay)
-            await writer.retrying(storage.ensure_indexes, db[target[1]],
-                                  storage.ARTICLE_INDEXES)
-            await writer.retrying(storage.ensure_indexes, db["revisions"],
-                                  storage.REVISION_INDEXES)
+            articles = db[target[1]]
+            writer = storage.Writer.from_config(articles, db["revisions"], config)
+            await writer.retrying(storage.recover, articles)
+            await writer.retrying(storage.ensure_indexes, articles, storage.ARTICLE_INDEXES)
+            await writer.retrying(storage.ensure_indexes, db["revisions"], storage.REVISION_INDEXES)
+            await writer.retrying(storage.ensure_text_index, articles)
             writer.scans = await mongo.scans_by_id(client)
             await writer.load()
             writers[target] = writer
@@ -131,8 +154,11 @@ async def load(client: Any, path: str | Path, database: str | None = None,
             if error is None:
                 counts[step.outcome] += 1
                 if step.outcome == "stale":
-                    logger.warning("%s changed since this record was crawled; kept the "
-                                   "stored content, merged the seen dates", step.url)
+                    logger.warning(
+                        "%s changed since this record was crawled; kept the "
+                        "stored content, merged the seen dates",
+                        step.url,
+                    )
             else:
                 counts["errors"] += 1
                 logger.error("Could not store %s: %s", step.url, storage.brief(error))
@@ -146,24 +172,43 @@ async def load(client: Any, path: str | Path, database: str | None = None,
         if record["type"] == "crawl":
             crawls.append((target, record["document"]))
         elif record["type"] == "seen":
+            url = record["url"]
+            if any(entry.doc["url"] == url for entry in pending.get(target, ())):
+                await write(target)  # the article is earlier in this file: store it first
             writer = await writer_for(target)
-            if record["url"] in writer.known:
-                writer.saw(record["url"], record["seen_at"])
+            if url in (writer.known or {}):
+                writer.saw(url, record["seen_at"])
                 counts["unchanged"] += 1
+            else:
+                counts["skipped"] += 1
+                absent.setdefault(target, []).append((number, url))
         else:
             pending.setdefault(target, []).append(
-                storage.Entry(record["document"], record["seen_at"]))
-            if len(pending[target]) >= batch_size:
+                storage.Entry(record["document"], record["seen_at"])
+            )
+            if len(pending[target]) >= config.batch_size:
                 await write(target)
     for target in list(pending):
         await write(target)
+    for (db_name, collection), skipped in absent.items():
+        number, url = skipped[0]
+        logger.warning(
+            "%s: %d sightings are of articles not stored in %s.%s (the first: %s, "
+            "line %d); their last_seen_at is not written",
+            path,
+            len(skipped),
+            db_name,
+            collection,
+            url,
+            number,
+        )
     for (_, collection), writer in writers.items():
         # A rewrite (FerretDB v1) only while no crawl writes to the collection.
         crawls_collection = writer.articles.database["crawls"]
         busy = await writer.retrying(storage.crawl_running, crawls_collection, collection)
         await writer.flush_seen(final=True, rewrite=not busy)
     for (db_name, collection), summary in crawls:
-        writer = storage.Writer(None, None, retry_times, retry_delay)
+        writer = storage.Writer.from_config(None, None, config)
         await writer.save(client[db_name][collection], summary)
         counts["crawls"] += 1
     return counts

@@ -23,14 +23,15 @@ network error or a partial failure without changing the outcome.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any, NamedTuple
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import bson
 from bson import DatetimeMS
@@ -42,17 +43,41 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure
 
 from newscrawl.items import TRANSIENT_FIELDS, ArticleItem
 
+if TYPE_CHECKING:
+    from newscrawl.mongo import MongoConfig
+
 logger = logging.getLogger(__name__)
 
 Doc = dict[str, Any]
 
 # What counts as the article's content: a change here is a new version.
-CONTENT_FIELDS = ("title", "summary", "body", "section", "tags", "authors",
-                  "published_at", "published_raw", "published_precision", "image_urls")
+CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "section",
+    "tags",
+    "authors",
+    "published_at",
+    "published_raw",
+    "published_precision",
+    "image_urls",
+    "video_urls",
+    "poster_url",
+)
+# Content fields hashed only when they hold something: an article without a
+# video keeps the hash it had before they were hashed (no mass "updated").
+HASHED_WHEN_SET = ("video_urls", "poster_url")
 STORED_FIELDS = tuple(f for f in ArticleItem.fields if f not in TRANSIENT_FIELDS)
 # What plan() needs of a stored article (everything but search_text).
-PLAN_FIELDS = CONTENT_FIELDS + ("url", "content_hash", "version", "updated_at",
-                                "first_seen_at", "last_seen_at")
+PLAN_FIELDS = CONTENT_FIELDS + (
+    "url",
+    "content_hash",
+    "version",
+    "updated_at",
+    "first_seen_at",
+    "last_seen_at",
+)
 # What the writer keeps in memory of every stored article (see Known).
 KNOWN_FIELDS = ("content_hash", "version", "first_seen_at", "last_seen_at")
 
@@ -68,9 +93,13 @@ REVISION_INDEXES = [IndexModel([("url", ASCENDING), ("version", ASCENDING)], nam
 # ("language override unsupported"). So: no language (no stemming, no stop
 # words: search_text is already folded), and an override field no document has.
 TEXT_LANGUAGE_OVERRIDE = "text_index_language"
-TEXT_INDEX = IndexModel([("search_text", TEXT), ("title", TEXT)], name="search_text",
-                        default_language="none", language_override=TEXT_LANGUAGE_OVERRIDE,
-                        weights={"title": 3, "search_text": 1})
+TEXT_INDEX = IndexModel(
+    [("search_text", TEXT), ("title", TEXT)],
+    name="search_text",
+    default_language="none",
+    language_override=TEXT_LANGUAGE_OVERRIDE,
+    weights={"title": 3, "search_text": 1},
+)
 
 # BSON's 16 MiB document limit, less room for the fields added on write and
 # the update statement around the document.
@@ -81,6 +110,8 @@ SCALARS = (str, int, float, bool, datetime, type(None))
 TRANSIENT_CODES = {6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436}
 DUPLICATE_KEY = 11000
 
+# The longest wait between two retries, however many retries are configured.
+MAX_RETRY_DELAY = 30.0
 # Documents per insert_many and per batch of the rewrite.
 INSERT_BATCH = 1000
 # From this many unchanged articles on, a server that scans the collection for
@@ -157,26 +188,35 @@ async def ensure_text_index(collection: Any) -> bool:
         return True
     except OperationFailure as exc:
         if exc.code in (85, 86):  # IndexOptionsConflict, IndexKeySpecsConflict
-            logger.warning("%s has a text index other than newscrawl's (%s): Persian and "
-                           "Arabic writes may fail; drop it and let the crawl create its own",
-                           collection.full_name, brief(exc))
+            logger.warning(
+                "%s has a text index other than newscrawl's (%s): Persian and "
+                "Arabic writes may fail; drop it and let the crawl create its own",
+                collection.full_name,
+                brief(exc),
+            )
         else:
-            logger.info("No text index on %s: this server does not create text indexes "
-                        "(%s); $text queries will not work there", collection.full_name,
-                        (exc.details or {}).get("errmsg") or exc)
+            logger.info(
+                "No text index on %s: this server does not create text indexes "
+                "(%s); $text queries will not work there",
+                collection.full_name,
+                (exc.details or {}).get("errmsg") or exc,
+            )
         return False
 
 
 def content_hash(doc: Doc) -> str:
-    """SHA-256 of the content fields, stable across runs and key order."""
-    content = {f: doc.get(f) for f in CONTENT_FIELDS}
+    """SHA-256 of the content fields, stable across runs and key order;
+    :data:`HASHED_WHEN_SET` fields count only when not empty."""
+    content = {
+        f: value for f in CONTENT_FIELDS if (value := doc.get(f)) or f not in HASHED_WHEN_SET
+    }
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_iso)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _iso(value: object) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
@@ -203,13 +243,15 @@ def document(item: Any) -> Doc:
     except (BSONError, OverflowError) as exc:
         raise Unstorable("bad_field", f"{url}: {exc}") from None
     if size > MAX_DOCUMENT_SIZE:
-        raise Unstorable("too_large", f"{url}: {size} bytes, over MongoDB's "
-                                      f"{MAX_DOCUMENT_SIZE} byte limit")
+        raise Unstorable(
+            "too_large", f"{url}: {size} bytes, over MongoDB's {MAX_DOCUMENT_SIZE} byte limit"
+        )
     return doc
 
 
-def plan(entries: Sequence[Entry], existing: dict[str, Doc],
-         state: dict[str, Doc] | None = None) -> list[Step]:
+def plan(
+    entries: Sequence[Entry], existing: dict[str, Doc], state: dict[str, Doc] | None = None
+) -> list[Step]:
     """The writes for a batch of :class:`Entry`.
 
     *existing* maps url → the stored document (at least ``PLAN_FIELDS``; for
@@ -232,8 +274,11 @@ def plan(entries: Sequence[Entry], existing: dict[str, Doc],
             # Content goes in $set, not $setOnInsert: for a new document the two
             # are the same, and FerretDB v1 drops null and [] values from
             # $setOnInsert.
-            op = Write({"_id": url}, {"$set": doc, **dates,
-                                      "$setOnInsert": {"version": 1, "updated_at": seen}}, True)
+            op = Write(
+                {"_id": url},
+                {"$set": doc, **dates, "$setOnInsert": {"version": 1, "updated_at": seen}},
+                True,
+            )
             outcome = "inserted"
             new = {**doc, "version": 1, "updated_at": seen}
         elif old.get("content_hash") == doc["content_hash"]:
@@ -242,16 +287,26 @@ def plan(entries: Sequence[Entry], existing: dict[str, Doc],
             op, outcome, new = Write({"_id": url}, dates, False), "stale", old
         else:
             version = old.get("version") or 1
-            revision = Write({"_id": f"{url} v{version}"}, {"$set": {
-                "url": url, "version": version,
-                "content": {f: old.get(f) for f in CONTENT_FIELDS + ("content_hash",)},
-                "first_seen_at": old.get("updated_at") or old.get("first_seen_at"),
-                "last_seen_at": old.get("last_seen_at"),
-                "replaced_at": seen,
-            }}, True)
+            revision = Write(
+                {"_id": f"{url} v{version}"},
+                {
+                    "$set": {
+                        "url": url,
+                        "version": version,
+                        "content": {f: old.get(f) for f in CONTENT_FIELDS + ("content_hash",)},
+                        "first_seen_at": old.get("updated_at") or old.get("first_seen_at"),
+                        "last_seen_at": old.get("last_seen_at"),
+                        "replaced_at": seen,
+                    }
+                },
+                True,
+            )
             content = {k: v for k, v in doc.items() if k != "url"}
-            op = Write({"_id": url}, {"$set": {**content, "version": version + 1,
-                                               "updated_at": seen}, **dates}, False)
+            op = Write(
+                {"_id": url},
+                {"$set": {**content, "version": version + 1, "updated_at": seen}, **dates},
+                False,
+            )
             outcome = "updated"
             new = {**old, **doc, "version": version + 1, "updated_at": seen}
         first = min(new.get("first_seen_at") or seen, seen)
@@ -263,11 +318,17 @@ def plan(entries: Sequence[Entry], existing: dict[str, Doc],
 
 def new_document(doc: Doc, seen: datetime) -> Doc:
     """The document an ``inserted`` entry becomes: what its upsert would make."""
-    return {"_id": doc["url"], **doc, "version": 1, "updated_at": seen,
-            "first_seen_at": seen, "last_seen_at": seen}
+    return {
+        "_id": doc["url"],
+        **doc,
+        "version": 1,
+        "updated_at": seen,
+        "first_seen_at": seen,
+        "last_seen_at": seen,
+    }
 
 
-AWARE = CodecOptions(tz_aware=True)
+AWARE: CodecOptions[Any] = CodecOptions(tz_aware=True)
 
 
 def _ms(value: datetime | None) -> int:
@@ -285,14 +346,23 @@ def known_entry(doc: Doc) -> Known:
         raw = bytes.fromhex(digest)
     except ValueError:
         raw = digest.encode()
-    return Known(raw, int(doc.get("version") or 1), _ms(doc.get("first_seen_at")),
-                 _ms(doc.get("last_seen_at")))
+    return Known(
+        raw,
+        int(doc.get("version") or 1),
+        _ms(doc.get("first_seen_at")),
+        _ms(doc.get("last_seen_at")),
+    )
 
 
 def summary_document(url: str, known: Known) -> Doc:
     """What plan() needs of an article whose content the entry does not change."""
-    return {"url": url, "content_hash": known.digest.hex(), "version": known.version,
-            "first_seen_at": _dt(known.first_seen_ms), "last_seen_at": _dt(known.last_seen_ms)}
+    return {
+        "url": url,
+        "content_hash": known.digest.hex(),
+        "version": known.version,
+        "first_seen_at": _dt(known.first_seen_ms),
+        "last_seen_at": _dt(known.last_seen_ms),
+    }
 
 
 async def load_known(collection: Any) -> tuple[dict[str, Known], int]:
@@ -314,8 +384,11 @@ def is_transient(exc: BaseException) -> bool:
         # AutoReconnect, NetworkTimeout, NotPrimaryError, ServerSelectionTimeoutError.
         return True
     if isinstance(exc, BulkWriteError):
-        errors = exc.details.get("writeErrors") or [{}]
-        return all(e.get("code") in TRANSIENT_CODES for e in errors)
+        # A replica set stepping down (MongoDB 7) can answer with
+        # writeConcernErrors alone (code 91, 189, 10107...).
+        details = exc.details or {}
+        errors = (details.get("writeErrors") or []) + (details.get("writeConcernErrors") or [])
+        return bool(errors) and all(e.get("code") in TRANSIENT_CODES for e in errors)
     if isinstance(exc, OperationFailure):
         return exc.code in TRANSIENT_CODES or exc.has_error_label("RetryableWriteError")
     return False
@@ -323,8 +396,10 @@ def is_transient(exc: BaseException) -> bool:
 
 def brief(exc: BaseException) -> str:
     """A one-line description of a driver error for the log."""
-    if isinstance(exc, BulkWriteError) and exc.details.get("writeErrors"):
-        error = exc.details["writeErrors"][0]
+    details = (exc.details or {}) if isinstance(exc, BulkWriteError) else {}
+    errors = details.get("writeErrors") or details.get("writeConcernErrors")
+    if errors:
+        error = errors[0]
         text = f"{error.get('errmsg')} (code {error.get('code')})"
     else:
         # Drop pymongo's tail of timeouts and topology description.
@@ -335,8 +410,9 @@ def brief(exc: BaseException) -> str:
 Result = tuple[Step, Exception | None]
 
 
-def sighting_groups(seen: dict[str, datetime], size: int,
-                    precision: timedelta) -> list[list[tuple[str, datetime]]]:
+def sighting_groups(
+    seen: dict[str, datetime], size: int, precision: timedelta
+) -> list[list[tuple[str, datetime]]]:
     """Sightings (url → when) in groups of at most *size*, sorted by time,
     each spanning at most *precision*: one statement per group writes the
     group's latest time, so no date is later than its sighting by more."""
@@ -368,10 +444,18 @@ class Writer:
     flush, by rewriting the collection (:meth:`rewrite`).
     """
 
-    def __init__(self, articles: Any, revisions: Any, retry_times: int = 5,
-                 retry_delay: float = 1.0, max_delay: float = 30.0,
-                 on_retry: Callable[[], None] | None = None, scans: bool = False,
-                 seen_batch: int = 5000, precision: float = 60.0) -> None:
+    def __init__(
+        self,
+        articles: Any,
+        revisions: Any,
+        retry_times: int,
+        retry_delay: float,
+        seen_batch: int,
+        precision: float,
+        max_delay: float = MAX_RETRY_DELAY,
+        on_retry: Callable[[], None] | None = None,
+        scans: bool = False,
+    ) -> None:
         self.articles, self.revisions = articles, revisions
         self.retry_times, self.retry_delay = int(retry_times), float(retry_delay)
         self.max_delay = float(max_delay)
@@ -382,6 +466,29 @@ class Writer:
         self.others = 0  # stored documents whose _id is not a URL
         self.seen: dict[str, datetime] = {}
         self.seen_since: float | None = None  # time.monotonic() of the oldest in seen
+
+    @classmethod
+    def from_config(
+        cls,
+        articles: Any,
+        revisions: Any,
+        config: MongoConfig,
+        on_retry: Callable[[], None] | None = None,
+        scans: bool = False,
+    ) -> Writer:
+        """A writer with the ``MONGO_*`` settings of *config*: retries
+        (``MONGO_RETRY_TIMES``, ``MONGO_RETRY_DELAY``) and the batching of
+        sightings (``MONGO_SEEN_BATCH``, ``MONGO_SEEN_INTERVAL``)."""
+        return cls(
+            articles,
+            revisions,
+            retry_times=config.retry_times,
+            retry_delay=config.retry_delay,
+            seen_batch=config.seen_batch,
+            precision=config.seen_interval,
+            on_retry=on_retry,
+            scans=scans,
+        )
 
     async def load(self) -> int:
         """Read what is stored (once); returns the number of articles."""
@@ -394,10 +501,16 @@ class Writer:
         :attr:`seen`)."""
         if self.known is None:
             await self.load()
-        known = self.known
+        known: dict[str, Known] = self.known or {}
         # The stored content of the articles this batch changes: rare, read one by one.
-        changed = list({e.doc["url"] for e in entries if e.doc["url"] in known
-                        and known[e.doc["url"]].digest.hex() != e.doc["content_hash"]})
+        changed = list(
+            {
+                e.doc["url"]
+                for e in entries
+                if e.doc["url"] in known
+                and known[e.doc["url"]].digest.hex() != e.doc["content_hash"]
+            }
+        )
         existing = await self.retrying(self._fetch, changed)
         for url in {e.doc["url"] for e in entries} - set(changed):
             if url in known:
@@ -405,10 +518,12 @@ class Writer:
         state: dict[str, Doc] = {}
         steps = plan(entries, existing, state)
 
-        span = {url: (doc.get("first_seen_at"), doc.get("last_seen_at"))
-                for url, doc in existing.items()}
+        span = {
+            url: (doc.get("first_seen_at"), doc.get("last_seen_at"))
+            for url, doc in existing.items()
+        }
         inserts, single, sightings = [], [], []
-        for i, (step, entry) in enumerate(zip(steps, entries)):
+        for i, (step, entry) in enumerate(zip(steps, entries, strict=True)):
             seen = entry.seen_at
             first, last = span.get(step.url, (None, None))
             if step.outcome == "inserted":
@@ -431,7 +546,9 @@ class Writer:
             # Inserts the server refused or had already: the per-article path
             # (read, plan, apply), in the batch's order.
             again = [i for i, step in enumerate(steps) if step.url in redo]
-            for i, result in zip(again, await self._write_each([entries[i] for i in again])):
+            for i, result in zip(
+                again, await self._write_each([entries[i] for i in again]), strict=True
+            ):
                 results[i] = result
         failed = {step.url for step, error in results if error is not None}
         for i in sightings:
@@ -455,8 +572,10 @@ class Writer:
         on a server that scans (see the class docstring)."""
         if self.scans or not self.seen:
             return False
-        return (len(self.seen) >= self.seen_batch
-                or time.monotonic() - (self.seen_since or 0) >= interval)
+        return (
+            len(self.seen) >= self.seen_batch
+            or time.monotonic() - (self.seen_since or 0) >= interval
+        )
 
     async def flush_seen(self, final: bool = False, rewrite: bool = True) -> int:
         """Move ``last_seen_at`` of the unchanged articles in :attr:`seen`:
@@ -470,16 +589,19 @@ class Writer:
         count = len(self.seen)
         if self.scans and rewrite and count >= REWRITE_FROM:
             try:
-                await self.retrying(self.rewrite, dict(self.seen),
-                                    len(self.known or ()) + self.others)
+                await self.retrying(
+                    self.rewrite, dict(self.seen), len(self.known or ()) + self.others
+                )
                 self.seen.clear()
             except RewriteAborted as exc:
                 logger.warning("%s; moving last_seen_at with update_many instead", exc)
         if self.seen:
             for group in sighting_groups(self.seen, self.seen_batch, self.precision):
-                await self.retrying(self.articles.update_many,
-                                    {"_id": {"$in": [url for url, _ in group]}},
-                                    {"$max": {"last_seen_at": group[-1][1]}})
+                await self.retrying(
+                    self.articles.update_many,
+                    {"_id": {"$in": [url for url, _ in group]}},
+                    {"$max": {"last_seen_at": group[-1][1]}},
+                )
                 for url, _ in group:
                     del self.seen[url]
         self.seen_since = time.monotonic() if self.seen else None
@@ -505,8 +627,10 @@ class Writer:
             raise
         if copied != expected:  # another writer meanwhile: keep the original
             await copy.drop()
-            raise RewriteAborted(f"{source.full_name} has {copied} documents, not the "
-                                 f"{expected} this crawl knows of: another process wrote to it")
+            raise RewriteAborted(
+                f"{source.full_name} has {copied} documents, not the "
+                f"{expected} this crawl knows of: another process wrote to it"
+            )
         await source.rename(old.name)
         try:
             await copy.rename(name)
@@ -514,8 +638,12 @@ class Writer:
             await old.rename(name)
             raise
         await old.drop()
-        logger.info("Moved last_seen_at of %d unchanged articles by rewriting %s (%d documents)",
-                    len(seen), source.full_name, copied)
+        logger.info(
+            "Moved last_seen_at of %d unchanged articles by rewriting %s (%d documents)",
+            len(seen),
+            source.full_name,
+            copied,
+        )
 
     @staticmethod
     async def _copy(source: Any, copy: Any, seen: dict[str, datetime]) -> int:
@@ -527,8 +655,7 @@ class Writer:
         batch, copied = [], 0
         async for doc in source.find({}, batch_size=INSERT_BATCH):
             when = seen.get(doc["_id"])
-            if when is not None and (doc.get("last_seen_at") is None
-                                     or when > doc["last_seen_at"]):
+            if when is not None and (doc.get("last_seen_at") is None or when > doc["last_seen_at"]):
                 doc["last_seen_at"] = when
             batch.append(doc)
             if len(batch) >= INSERT_BATCH:
@@ -539,13 +666,18 @@ class Writer:
             copied += len(batch)
         return copied
 
-    async def _insert(self, indexes: list[int], steps: list[Step], entries: Sequence[Entry],
-                      errors: dict[int, Exception]) -> list[int]:
+    async def _insert(
+        self,
+        indexes: list[int],
+        steps: list[Step],
+        entries: Sequence[Entry],
+        errors: dict[int, Exception],
+    ) -> list[int]:
         """insert_many the new documents, unordered; returns those to write
         again through the per-article path (refused, or already there)."""
         redo = []
         for start in range(0, len(indexes), INSERT_BATCH):
-            part = indexes[start:start + INSERT_BATCH]
+            part = indexes[start : start + INSERT_BATCH]
             docs = [new_document(entries[i].doc, entries[i].seen_at) for i in part]
             try:
                 await self.retrying(self.articles.insert_many, docs, ordered=False)
@@ -553,24 +685,26 @@ class Writer:
                 redo += [part[e["index"]] for e in exc.details.get("writeErrors", [])]
             except MongoUnavailable:
                 raise
-            except Exception:  # noqa: BLE001 - whatever the shape: each one alone
+            except Exception:
                 redo += part
         return redo
 
-    async def _apply_single(self, indexes: list[int], steps: list[Step],
-                            errors: dict[int, Exception]) -> None:
+    async def _apply_single(
+        self, indexes: list[int], steps: list[Step], errors: dict[int, Exception]
+    ) -> None:
         """The individual writes, revisions first: an article never loses its
         old content unsaved."""
         with_revision = [i for i in indexes if steps[i].revision]
-        revisions = [steps[i].revision for i in with_revision]
+        revisions = [r for i in with_revision if (r := steps[i].revision) is not None]
         for j, error in await self._apply(self.revisions, revisions):
             errors[with_revision[j]] = error
         rest = [i for i in indexes if i not in errors]
         for j, error in await self._apply(self.articles, [steps[i].op for i in rest]):
             errors[rest[j]] = error
-            if steps[rest[j]].revision:
+            revision = steps[rest[j]].revision
+            if revision is not None:
                 # The article kept this version: it is not a revision yet.
-                await self.retrying(self.revisions.delete_one, steps[rest[j]].revision.filter)
+                await self.retrying(self.revisions.delete_one, revision.filter)
 
     async def _write_each(self, entries: Sequence[Entry]) -> list[Result]:
         """The per-article path: read each stored article, plan, apply."""
@@ -581,10 +715,13 @@ class Writer:
         errors: dict[int, Exception] = {}
         await self._apply_single(list(range(len(steps))), steps, errors)
         results: list[Result] = []
-        for i, (step, entry) in enumerate(zip(steps, entries)):
+        for i, (step, entry) in enumerate(zip(steps, entries, strict=True)):
             old = existing.get(step.url)
-            if (step.outcome == "unchanged" and old is not None
-                    and old.get("first_seen_at") == entry.seen_at):
+            if (
+                step.outcome == "unchanged"
+                and old is not None
+                and old.get("first_seen_at") == entry.seen_at
+            ):
                 # Our own insert, met again after a retry.
                 step = step._replace(outcome="inserted")
             results.append((step, errors.get(i)))
@@ -601,8 +738,9 @@ class Writer:
     async def _fetch(self, urls: list[str]) -> dict[str, Doc]:
         # One lookup by _id per url, all at once: FerretDB v1 answers
         # ``url``/``$in`` filters with a collection scan in Go, ``_id`` in SQLite.
-        docs = await asyncio.gather(*(self.articles.find_one({"_id": url}, PLAN_FIELDS)
-                                      for url in urls))
+        docs = await asyncio.gather(
+            *(self.articles.find_one({"_id": url}, PLAN_FIELDS) for url in urls)
+        )
         return {doc["url"]: doc for doc in docs if doc}
 
     async def _apply(self, collection: Any, writes: list[Write]) -> list[tuple[int, Exception]]:
@@ -616,12 +754,13 @@ class Writer:
                 # upsert in a batch with a reply pymongo cannot read (KeyError).
                 await self.retrying(collection.update_one, *writes[0])
             else:
-                await self.retrying(collection.bulk_write,
-                                    [UpdateOne(*w) for w in writes], ordered=True)
+                await self.retrying(
+                    collection.bulk_write, [UpdateOne(*w) for w in writes], ordered=True
+                )
             return []
         except MongoUnavailable:
             raise
-        except Exception as exc:  # noqa: BLE001 - whatever the shape, see the class docstring
+        except Exception as exc:
             if len(writes) == 1:
                 return [(0, exc)]
         mid = len(writes) // 2
@@ -629,8 +768,7 @@ class Writer:
         right = await self._apply(collection, writes[mid:])
         return left + [(mid + i, error) for i, error in right]
 
-    async def retrying(self, func: Callable[..., Awaitable[Any]], *args: Any,
-                       **kwargs: Any) -> Any:
+    async def retrying(self, func: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
         """``await func(*args, **kwargs)``, retrying transient errors."""
         for attempt in range(self.retry_times + 1):
             try:
@@ -640,9 +778,14 @@ class Writer:
                     raise
                 if attempt == self.retry_times:
                     raise MongoUnavailable(brief(exc)) from exc
-                delay = min(self.retry_delay * 2 ** attempt, self.max_delay)
-                logger.warning("MongoDB request failed (%s); retry %d of %d in %.1f s",
-                               brief(exc), attempt + 1, self.retry_times, delay)
+                delay = min(self.retry_delay * 2**attempt, self.max_delay)
+                logger.warning(
+                    "MongoDB request failed (%s); retry %d of %d in %.1f s",
+                    brief(exc),
+                    attempt + 1,
+                    self.retry_times,
+                    delay,
+                )
                 if self.on_retry is not None:
                     self.on_retry()
                 await asyncio.sleep(delay)
@@ -654,24 +797,27 @@ REWRITE_MARK, OLD_MARK = "__rewrite_", "__before_rewrite_"
 
 
 async def _quietly(awaitable: Awaitable[Any]) -> None:
-    try:
+    with contextlib.suppress(Exception):  # cleaning up after another error
         await awaitable
-    except Exception:  # noqa: BLE001 - cleaning up after another error
-        pass
 
 
-async def recover(collection: Any) -> None:
+async def recover(collection: Any, exclude: Any = None) -> None:
     """Finish what a rewrite interrupted by the death of its process left:
-    the original renamed aside is put back, a partial copy dropped."""
+    the original renamed aside is put back, a partial copy dropped. Not while
+    another crawl (other than *exclude*) writes to the collection: its rewrite
+    may be between its two renames."""
     db, name = collection.database, collection.name
+    if await crawl_running(db["crawls"], name, exclude):
+        return
     names = await db.list_collection_names()
     for other in names:
         if other.startswith(name + OLD_MARK):
             if name in names:
                 await db[other].drop()  # the swap was done: the old copy is left over
             else:
-                logger.warning("Putting %s.%s back as %s: a rewrite was interrupted",
-                               db.name, other, name)
+                logger.warning(
+                    "Putting %s.%s back as %s: a rewrite was interrupted", db.name, other, name
+                )
                 await db[other].rename(name)
                 names.append(name)
         elif other.startswith(name + REWRITE_MARK):
@@ -686,7 +832,7 @@ RUNNING_FRESH_SECONDS = 300
 async def crawl_running(crawls: Any, collection: str, exclude: Any = None) -> bool:
     """Whether another crawl is writing to *collection* now (its ``crawls``
     document says ``running`` and was updated recently)."""
-    since = datetime.fromtimestamp(time.time() - RUNNING_FRESH_SECONDS, timezone.utc)
+    since = datetime.fromtimestamp(time.time() - RUNNING_FRESH_SECONDS, UTC)
     query = {"status": "running", "collection": collection, "updated_at": {"$gte": since}}
     async for doc in crawls.find(query, {"_id": 1}):
         if doc["_id"] != exclude:

@@ -91,12 +91,35 @@ def article_key(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
 
 
-@lru_cache(maxsize=65536)  # the same links stand on every page
-def should_follow(url: str, host: str, languages: tuple[str, ...]) -> bool:
-    """Whether a link is a page of this crawl: same host, a wanted language,
-    not a static file or a Drupal system path."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """``(scheme, host, port)`` of *url*, the port spelled out: what makes a site."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.hostname != host:
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number: no origin of ours
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme)
+
+
+def on_site(url: str, site: str) -> bool:
+    """Whether *url* is on *site*: an origin URL (``https://old.iranintl.com``,
+    the live site: same scheme, host and port) or a bare host name (archived
+    pages, captured under any scheme and port: same host)."""
+    if "://" in site:
+        return origin(url) == origin(site)
+    return (urlsplit(url).hostname or "").lower() == site.lower()
+
+
+@lru_cache(maxsize=65536)  # the same links stand on every page
+def should_follow(url: str, site: str, languages: tuple[str, ...]) -> bool:
+    """Whether a link is a page of this crawl: on the *site* (see
+    ``on_site``), a wanted language, not a static file or a Drupal system path."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not on_site(url, site):
         return False
     path = unquote(parts.path)
     if SKIP_PATH.search(path):

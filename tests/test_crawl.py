@@ -1,7 +1,8 @@
 """End to end: the real ``scrapy crawl oldsite`` against the replica, into a
 real MongoDB-wire server."""
 
-
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
@@ -15,8 +16,33 @@ from tests.replica.site import (
     writer_path,
 )
 
-BANNER_MARKERS = ("old site of Iran International", "no longer updated",
-                  "سایت قدیمی ایران اینترنشنال")
+BANNER_MARKERS = (
+    "old site of Iran International",
+    "no longer updated",
+    "سایت قدیمی ایران اینترنشنال",
+)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["-a", "languages=xx"], "languages must be a comma-separated subset of en,fa,ar"),
+        (["-a", "render=sometimes"], "render must be one of never, auto, always"),
+        (["-s", "BLOCK_PAGERS=twice"], "BLOCK_PAGERS must be one of once, every"),
+    ],
+)
+def test_a_bad_argument_is_one_error_line_and_exit_status_2(arguments, message):
+    """#19: no traceback, nothing crawled, the status of a usage error."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "oldsite", *arguments, "-s", "LOG_LEVEL=INFO"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert result.returncode == 2, result.stderr
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert "Traceback" not in result.stderr and "Spider opened" not in result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +71,17 @@ def test_stored_fields(crawled, replica, expected):
     _, db = crawled
     doc = db.articles.find_one({"url": replica.url(expected["path"])})
     assert doc is not None
-    for field in ("language", "kind", "title", "body", "section", "tags", "authors",
-                  "published_at", "published_raw"):
+    for field in (
+        "language",
+        "kind",
+        "title",
+        "body",
+        "section",
+        "tags",
+        "authors",
+        "published_at",
+        "published_raw",
+    ):
         assert doc[field] == expected[field], field
     assert len(doc["image_urls"]) == expected["image_count"]
     assert all(u.startswith(replica.base_url + "/sites/") for u in doc["image_urls"])
@@ -74,8 +109,11 @@ def test_nothing_but_articles_and_briefs(crawled, replica):
 def test_read_more_links_in_a_body_lead_to_articles(crawled, replica):
     """Issue 19: only the "More" links of the Iran in Brief block make briefs."""
     _, db = crawled
-    for path in (content.READ_MORE_TARGET_EN, content.READ_MORE_TARGET_FA,
-                 "/en/world/european-powers-urge-iran-cooperate-iaea"):
+    for path in (
+        content.READ_MORE_TARGET_EN,
+        content.READ_MORE_TARGET_FA,
+        "/en/world/european-powers-urge-iran-cooperate-iaea",
+    ):
         assert db.articles.find_one({"url": replica.url(path)})["kind"] == "article", path
     kinds = Counter(d["kind"] for d in db.articles.find())
     assert kinds == Counter(e["kind"] for e in EXPECTED_DOCS)
@@ -87,8 +125,14 @@ def test_each_page_once(crawled, replica):
     result, db = crawled
     doc_paths = {e["path"] for e in EXPECTED_DOCS}
     assert not {p: n for p, n in result.hits.items() if n > 1 and p != "/robots.txt"}
-    block_pages = sum(-(-sum(e["kind"] == "brief" and e["language"] == lang for e in EXPECTED_DOCS)
-                        // BRIEF_BLOCK_PER_PAGE) - 1 for lang in ("en", "fa"))
+    block_pages = sum(
+        -(
+            -sum(e["kind"] == "brief" and e["language"] == lang for e in EXPECTED_DOCS)
+            // BRIEF_BLOCK_PER_PAGE
+        )
+        - 1
+        for lang in ("en", "fa")
+    )
     paged = [p for p in result.hits if "?page=" in p and p.split("?")[0] in doc_paths]
     assert len(paged) == block_pages == 3
     fetched = sum(n for p, n in result.hits.items() if p.split("?")[0] in doc_paths)

@@ -273,6 +273,26 @@ def test_a_video_page_whose_player_sits_outside_the_node():
     assert fields["poster_url"] == "https://old.iranintl.com/sites/clip.jpg"
 
 
+def test_a_vod_node_is_read_as_a_video():
+    """``node-type-vod`` is a video node type too: its players are found and,
+    without a body field, its description is the text."""
+    player = "https://admin.mangomolo.com/analytics/index.php/customers/embed/video?id=55"
+    html = (
+        "<html><head><title>News hour</title>"
+        '<meta property="og:description" content="The evening news of 3 March.">'
+        '<meta property="og:image" content="https://old.iranintl.com/sites/hour.jpg"></head>'
+        '<body class="html page-node node-type-vod">'
+        '<div id="node-79" class="node node-vod view-mode-full">'
+        '<h1 class="page-header">News hour</h1>'
+        f'<div class="field field-name-field-video"><iframe src="{player}"></iframe></div>'
+        "</div></body></html>"
+    )
+    fields = extract(response(html, url="https://old.iranintl.com/في-أوه-دي/news-hour"))
+    assert fields["video_urls"] == [player]
+    assert fields["poster_url"] == "https://old.iranintl.com/sites/hour.jpg"
+    assert fields["body"] == ["The evening news of 3 March."]
+
+
 def test_articles_have_no_video_fields():
     fields = extract(response(drupal_page(f"<p>{FULL[0]}</p>")))
     assert "video_urls" not in fields and "poster_url" not in fields

@@ -14,7 +14,6 @@ from tests.replica.site import EXPECTED_DOCS
 SECRET = "n0t-In-Logs-7f3a"
 
 
-
 @pytest.fixture(scope="module")
 def twice(replica, module_db, crawl):
     first = crawl(replica.base_url, module_db.name)
@@ -42,18 +41,19 @@ def test_each_run_is_summarized_in_crawls(twice, replica):
     first, second, _, db = twice
     runs = list(db.crawls.find().sort("started_at", 1))
     assert len(runs) == 2
-    for run, result in zip(runs, (first, second)):
+    for run, result in zip(runs, (first, second), strict=True):
         assert run["spider"] == "oldsite" and run["finish_reason"] == "finished"
         assert run["arguments"]["base_url"] == replica.base_url
         assert run["started_at"] < run["finished_at"]
         counts = run["counts"]
         for name in ("inserted", "updated", "unchanged", "errors", "spilled"):
             assert counts[name] == result.stats.get(f"mongo/{name}", 0), name
-        assert counts["dropped"] == {k.split("/", 1)[1]: v for k, v in result.stats.items()
-                                     if k.startswith("dropped/")}
+        assert counts["dropped"] == {
+            k.split("/", 1)[1]: v for k, v in result.stats.items() if k.startswith("dropped/")
+        }
         assert counts["scraped"] == result.stats["item_scraped_count"]
         assert run["spill_file"] is None
-    assert "MongoDB: 0 inserted, 0 updated, %d unchanged" % len(EXPECTED_DOCS) in second.log
+    assert f"MongoDB: 0 inserted, 0 updated, {len(EXPECTED_DOCS)} unchanged" in second.log
 
 
 def test_a_changed_article_gets_version_2_and_a_revision(replica, mongo_db, crawl):
@@ -96,10 +96,29 @@ def test_unreachable_server_stops_the_crawl_at_once_without_the_password(replica
     stats_file = tmp_path / "stats.json"
     env = {**os.environ, "MONGO_URI": f"mongodb://archiver:{SECRET}@127.0.0.1:{port}/oldsite"}
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "oldsite", "-a", f"base_url={replica.base_url}",
-         "-s", "MONGO_CONNECT_TIMEOUT=1", "-s", f"STATS_FILE={stats_file}",
-         "-s", f"MONGO_SPILL_DIR={tmp_path / 'spill'}", "-s", "LOG_LEVEL=DEBUG"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "oldsite",
+            "-a",
+            f"base_url={replica.base_url}",
+            "-s",
+            "MONGO_CONNECT_TIMEOUT=1",
+            "-s",
+            f"STATS_FILE={stats_file}",
+            "-s",
+            f"MONGO_SPILL_DIR={tmp_path / 'spill'}",
+            "-s",
+            "LOG_LEVEL=DEBUG",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = proc.stdout + proc.stderr
     stats = stats_file.read_text()
     assert proc.returncode != 0, output

@@ -31,8 +31,9 @@ class Server:
         self.uri = f"mongodb://127.0.0.1:{self.port}/"
 
     def start(self):
-        subprocess.run([FERRETDB, "start", str(self.data), str(self.port)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [FERRETDB, "start", str(self.data), str(self.port)], check=True, capture_output=True
+        )
 
     def crash(self):
         """Kill the server outright: a SIGTERM'd FerretDB keeps serving the
@@ -68,8 +69,14 @@ def server(tmp_path):
 
 def test_a_short_outage_is_retried_and_loses_nothing(server, tmp_path):
     db = pymongo.MongoClient(server.uri, tz_aware=True)["blip"]
-    pipe = make_pipeline(server.uri, db, tmp_path, MONGO_CONNECT_TIMEOUT=0.5,
-                         MONGO_RETRY_TIMES=10, MONGO_RETRY_DELAY=0.2)
+    pipe = make_pipeline(
+        server.uri,
+        db,
+        tmp_path,
+        MONGO_CONNECT_TIMEOUT=0.5,
+        MONGO_RETRY_TIMES=10,
+        MONGO_RETRY_DELAY=0.2,
+    )
 
     async def go():
         await pipe.open_spider()
@@ -79,8 +86,9 @@ def test_a_short_outage_is_retried_and_loses_nothing(server, tmp_path):
         for n in range(5, 10):
             await pipe.process_item(article(n))
         server.crash()
-        restart = asyncio.get_running_loop().run_in_executor(None, lambda: (time.sleep(1.5),
-                                                                            server.start()))
+        restart = asyncio.get_running_loop().run_in_executor(
+            None, lambda: (time.sleep(1.5), server.start())
+        )
         await pipe.flush()  # retries until the server is back
         await restart
         await pipe.close_spider()
@@ -94,9 +102,14 @@ def test_a_short_outage_is_retried_and_loses_nothing(server, tmp_path):
 
 
 def loadspill(uri, path):
-    proc = subprocess.run([sys.executable, "-m", "scrapy", "loadspill", str(path)], cwd=ROOT,
-                          env={**os.environ, "MONGO_URI": uri}, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "loadspill", str(path)],
+        cwd=ROOT,
+        env={**os.environ, "MONGO_URI": uri},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -106,12 +119,20 @@ def test_a_long_outage_spills_and_loadspill_completes_the_archive(server, replic
     db = pymongo.MongoClient(server.uri, tz_aware=True, serverSelectionTimeoutMS=500)["outage"]
     spill_dir = tmp_path / "spill"
     results = []
-    slow_and_fragile = {"DOWNLOAD_DELAY": "0.1", "MONGO_BATCH_SIZE": "2",
-                        "MONGO_FLUSH_INTERVAL": "0.5", "MONGO_CONNECT_TIMEOUT": "1",
-                        "MONGO_RETRY_TIMES": "2", "MONGO_RETRY_DELAY": "0.2",
-                        "MONGO_SPILL_DIR": str(spill_dir)}
-    thread = threading.Thread(target=lambda: results.append(crawl(
-        replica.base_url, db.name, settings=slow_and_fragile, env={"MONGO_URI": uri})))
+    slow_and_fragile = {
+        "DOWNLOAD_DELAY": "0.1",
+        "MONGO_BATCH_SIZE": "2",
+        "MONGO_FLUSH_INTERVAL": "0.5",
+        "MONGO_CONNECT_TIMEOUT": "1",
+        "MONGO_RETRY_TIMES": "2",
+        "MONGO_RETRY_DELAY": "0.2",
+        "MONGO_SPILL_DIR": str(spill_dir),
+    }
+    thread = threading.Thread(
+        target=lambda: results.append(
+            crawl(replica.base_url, db.name, settings=slow_and_fragile, env={"MONGO_URI": uri})
+        )
+    )
     thread.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and thread.is_alive():

@@ -1,6 +1,7 @@
 """The progress line during a crawl, and the summary line at its end."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from scrapy.http import HtmlResponse, Request
@@ -17,13 +18,37 @@ PAGER = """<html><body><div class="item-list"><ul class="pager">
 </body></html>"""
 
 
-@pytest.fixture
-def progress():
+class Clock:
+    """The clock behind the ETA's rate, moved by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def extension(**spider_args):
     crawler = get_crawler(OldsiteSpider, {"PROGRESS_INTERVAL": 60.0})
-    spider = OldsiteSpider(base_url=BASE)
+    spider = OldsiteSpider(**spider_args)
     ext = Progress.from_crawler(crawler)
+    ext.clock = Clock()
     ext.bind(spider)  # spider_opened, without its looping call
     return ext, crawler.stats, spider
+
+
+@pytest.fixture
+def progress():
+    return extension(base_url=BASE)
+
+
+def logged(ext, spider, caplog):
+    """The progress line ``ext.log`` writes."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="newscrawl.extensions"):
+        ext.log(spider)
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Progress:")]
+    return line
 
 
 def page(path, body):
@@ -57,16 +82,42 @@ def test_line_and_stats_by_edition(progress, caplog):
 def test_live_eta_from_the_listing_pagers(progress, caplog):
     ext, stats, spider = progress
     ext.response_received(page("/en/world", PAGER.format(last=9)), None, spider)
-    ext.log(spider)  # the work is known from here on
+    line = logged(ext, spider, caplog)  # the work is known from here on, its rate not yet
+    assert "listing pages of the pagers seen: 1 of 10 (10%), ETA not yet known" in line
     for n in range(1, 5):
         ext.response_received(page(f"/en/world?page={n}", PAGER.format(last=9)), None, spider)
-    ext.work_start = (ext.work_start[0] - 60, ext.work_start[1])  # a minute ago
-    with caplog.at_level(logging.INFO):
-        ext.log(spider)
+    ext.clock.now += 60  # 4 pages a minute later
+    line = logged(ext, spider, caplog)
     assert stats.get_value("progress/work_total") == 10
     assert stats.get_value("progress/work_done") == 5
-    assert stats.get_value("progress/eta_seconds") == pytest.approx(75, abs=2)  # 5 left at 4/min
-    assert "5 of 10 (50%), ETA 1m1" in caplog.records[-1].getMessage()
+    assert stats.get_value("progress/eta_seconds") == 75  # 5 left at 4/min
+    eta_at = stats.get_value("progress/eta_at") - stats.get_value("progress/updated_at")
+    assert eta_at == timedelta(seconds=75)
+    assert "listing pages of the pagers seen: 5 of 10 (50%), ETA 1m15s (" in line
+
+
+def test_wayback_phases(caplog):
+    ext, stats, spider = extension(base_url="https://old.iranintl.com", source="wayback")
+    # Listing the captures: how many so far, no total yet.
+    stats.set_value("wayback/captures_listed", 1200)
+    line = logged(ext, spider, caplog)
+    assert "listing Wayback captures: 1200 so far, ETA once the list is complete" in line
+    assert stats.get_value("progress/eta_seconds") is None
+    # The list is complete: the pages chosen are the work; the rate comes next.
+    stats.set_value("wayback/urls", 100)
+    stats.set_value("wayback/replays", 10)
+    line = logged(ext, spider, caplog)
+    assert "wayback captures replayed: 10 of 100 (10%), ETA not yet known" in line
+    # 20 a minute (replays, errors and skips alike): 70 left take 3.5 minutes.
+    ext.clock.now += 60
+    stats.set_value("wayback/replays", 25)
+    stats.set_value("oldsite/http_status/404", 3)
+    stats.set_value("oldsite/skipped_known", 2)
+    line = logged(ext, spider, caplog)
+    assert "wayback captures replayed: 30 of 100 (30%), ETA 3m30s (" in line
+    assert stats.get_value("progress/eta_seconds") == 210
+    assert stats.get_value("progress/wayback/urls") == 100
+    assert stats.get_value("progress/wayback/captures_listed") == 1200
 
 
 def test_wayback_eta_counts_captures_left():
@@ -96,24 +147,28 @@ def test_summary_counts_every_edition_and_kind():
     ) in line
 
 
+def progress_lines(log):
+    return [line for line in log.splitlines() if "[newscrawl.extensions] INFO: Progress:" in line]
+
+
 def test_progress_line_in_a_crawl(replica, mongo_db, crawl):
     result = crawl(
         replica.base_url,
         mongo_db.name,
         "-a",
         "render=never",
-        settings={"PROGRESS_INTERVAL": "0.2", "DOWNLOAD_DELAY": "0.02"},
+        settings={"PROGRESS_INTERVAL": "0.2"},
     )
     assert result.returncode == 0, result
-    lines = [
-        line for line in result.log.splitlines() if "[newscrawl.extensions] INFO: Progress:" in line
-    ]
-    assert len(lines) >= 2, result
-    assert "listing pages of the pagers seen" in lines[-1]
+    # The first line comes as the spider opens; what each phase says is
+    # tested above, in-process.
+    assert progress_lines(result.log), result
     # The figures are final when the spider closes.
-    assert result.stats["progress/pages_fetched"] == result.stats["response_received_count"]
-    assert result.stats["progress/articles"] == len(EXPECTED_DOCS)
-    assert result.stats["progress/work_done"] == result.stats["progress/work_total"]
+    stats = result.stats
+    assert stats["progress/pages_fetched"] == stats["response_received_count"]
+    assert stats["progress/articles"] == len(EXPECTED_DOCS)
+    assert stats["progress/work"] == "listing pages of the pagers seen"
+    assert stats["progress/work_done"] == stats["progress/work_total"] > 0
 
 
 def test_progress_of_a_wayback_crawl(mongo_db, crawl):
@@ -134,10 +189,10 @@ def test_progress_of_a_wayback_crawl(mongo_db, crawl):
             },
         )
     assert result.returncode == 0, result
-    lines = [line for line in result.log.splitlines() if "INFO: Progress:" in line]
-    assert any("listing Wayback captures" in line for line in lines), lines
-    assert any("wayback captures replayed" in line and "ETA" in line for line in lines), lines
+    assert progress_lines(result.log), result
     stats = result.stats
+    assert stats["progress/work"] == "wayback captures replayed"
     assert stats["progress/work_total"] == stats["wayback/urls"] == stats["progress/wayback/urls"]
     assert stats["progress/work_done"] == stats["progress/work_total"]
     assert stats["progress/wayback/replays"] == stats["wayback/replays"]
+    assert stats["progress/wayback/captures_listed"] == stats["wayback/captures_listed"]

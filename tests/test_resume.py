@@ -11,8 +11,9 @@ def snapshot(db):
     return {d["url"]: d["content_hash"] for d in db.articles.find()}
 
 
-def test_interrupted_crawl_resumes_to_the_same_archive(mongo_uri, mongo_db, crawl, tmp_path,
-                                                       module_db):
+def test_interrupted_crawl_resumes_to_the_same_archive(
+    mongo_uri, mongo_db, crawl, tmp_path, module_db
+):
     with start() as site:
         reference = crawl(site.base_url, module_db.name, "-a", "render=never")
         assert reference.returncode == 0, reference
@@ -30,8 +31,9 @@ def test_interrupted_crawl_resumes_to_the_same_archive(mongo_uri, mongo_db, craw
         partial = mongo_db.articles.count_documents({})
         assert 0 < partial < len(EXPECTED_DOCS)
 
-        second = crawl(site.base_url, mongo_db.name, "-a", "render=never",
-                       settings={"JOBDIR": str(jobdir)})
+        second = crawl(
+            site.base_url, mongo_db.name, "-a", "render=never", settings={"JOBDIR": str(jobdir)}
+        )
         assert second.returncode == 0, second
         assert second.stats["finish_reason"] == "finished"
         assert snapshot(mongo_db) == snapshot(module_db)
@@ -55,7 +57,8 @@ def test_skip_known_fetches_only_listings_and_new_articles(replica, mongo_db, cr
 
 
 def test_exit_status_says_when_nothing_was_done(mongo_db, crawl):
-    result = crawl("http://127.0.0.1:9", mongo_db.name, "-a", "render=never",
-                   settings={"RETRY_TIMES": "0"})
+    result = crawl(
+        "http://127.0.0.1:9", mongo_db.name, "-a", "render=never", settings={"RETRY_TIMES": "0"}
+    )
     assert result.returncode != 0
     assert "no page could be fetched" in result.log

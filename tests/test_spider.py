@@ -30,8 +30,10 @@ LONG = "A sentence long enough to count as the prose of an article on a page of 
 def make_spider(settings=None, **arguments):
     """A spider as ``scrapy crawl`` makes it: project settings, then the
     crawler's own (stats) once the spider exists."""
-    crawler = Crawler(OldsiteSpider, {**PROJECT, **get_reactor_settings(),
-                                      "TELNETCONSOLE_ENABLED": False, **(settings or {})})
+    crawler = Crawler(
+        OldsiteSpider,
+        {**PROJECT, **get_reactor_settings(), "TELNETCONSOLE_ENABLED": False, **(settings or {})},
+    )
     spider = OldsiteSpider.from_crawler(crawler, **{"base_url": BASE, **arguments})
     crawler.spider = spider
     crawler._apply_settings()
@@ -42,66 +44,115 @@ def page(path, body, meta=None, url=None):
     """An HtmlResponse for *path* on the site, as a crawl receives it."""
     url = url or BASE + path
     html = f"<html><head>{body[0]}</head><body class='{body[1]}'>{body[2]}</body></html>"
-    return HtmlResponse(url, body=html.encode(), encoding="utf-8",
-                        request=Request(url, meta=meta or {}))
+    return HtmlResponse(
+        url, body=html.encode(), encoding="utf-8", request=Request(url, meta=meta or {})
+    )
 
 
 def drupal(kind, text=f"<p>{LONG}</p>", extra="", path="/en/world/x"):
     """A Drupal node page of node type *kind*."""
     head = f"<link rel='canonical' href='{BASE}{path}'><meta property='og:type' content='article'>"
-    node = (f"<h1 class='page-header'>T</h1><div id='node-1' class='node node-{kind} view-mode-full'>"
-            f"<div class='field field-name-body'>{text}</div></div>{extra}")
+    node = (
+        f"<h1 class='page-header'>T</h1><div id='node-1' class='node node-{kind} view-mode-full'>"
+        f"<div class='field field-name-body'>{text}</div></div>{extra}"
+    )
     return head, f"html not-front page-node node-type-{kind}", node
 
 
 def brief_block(*items, pages=0, path="/en/world/x"):
     """The "Iran in Brief" block: (text, href, label) items, and a pager of
     *pages* more pages on *path* (the page it stands on)."""
-    rows = "".join(f"<div class='views-row'><p>{text} <a href='{href}'>{label}</a></p></div>"
-                   for text, href, label in items)
+    rows = "".join(
+        f"<div class='views-row'><p>{text} <a href='{href}'>{label}</a></p></div>"
+        for text, href, label in items
+    )
     pager = "".join(f"<li><a href='{path}?page={n}'>{n + 1}</a></li>" for n in range(1, pages + 1))
-    return (f"<section id='block-views-iran-in-brief-block' class='block block-views'>"
-            f"<div class='view view-iran-in-brief view-id-iran-in-brief view-display-id-block'>"
-            f"<div class='view-content'>{rows}</div><ul class='pager'>{pager}</ul></div></section>")
+    return (
+        f"<section id='block-views-iran-in-brief-block' class='block block-views'>"
+        f"<div class='view view-iran-in-brief view-id-iran-in-brief view-display-id-block'>"
+        f"<div class='view-content'>{rows}</div><ul class='pager'>{pager}</ul></div></section>"
+    )
 
 
 def teasers(n=3):
-    return "".join(f"<div class='views-row'><h1><a href='/en/world/a{i}'>A{i}</a></h1></div>"
-                   for i in range(n))
+    return "".join(
+        f"<div class='views-row'><h1><a href='/en/world/a{i}'>A{i}</a></h1></div>" for i in range(n)
+    )
 
 
 # ---------------------------------------------------------------- what a page is
-@pytest.mark.parametrize("body, via_more, expected", [
-    (drupal("article"), False, ("article", "article")),
-    (drupal("article"), True, ("brief", "article")),
-    (drupal("brief"), False, ("brief", "brief")),
-    (drupal("page"), False, ("other", "page")),
-    (("<meta property='og:type' content='article'>", "story", "<h1>T</h1>"), False, ("article", None)),
-    (("<script type='application/ld+json'>{\"@type\": \"NewsArticle\"}</script>", "", ""), False,
-     ("article", None)),
-    (("<meta property='og:type' content='website'>", "front", teasers()), False, ("listing", None)),
-    (("<meta property='og:type' content='website'>", "", "<h1>T</h1>"), False, ("other", None)),
-    (("", "", f"<h1>T</h1><article><p>{LONG}</p><p>{LONG}</p></article>"), False, ("article", None)),
-    (("", "", f"<h1>T</h1><p>{LONG}</p>"), False, ("other", None)),
-    (("", "", teasers(2)), False, ("listing", None)),
-    (drupal("video"), False, ("video", "video")),
-    (drupal("gallery"), False, ("other", "gallery")),
-], ids=["drupal-article", "article-via-more", "brief-node", "drupal-page", "og-article",
-        "json-ld", "listing", "og-website", "bare-article", "too-little-prose", "teasers",
-        "video", "gallery"])
+@pytest.mark.parametrize(
+    "body, via_more, expected",
+    [
+        (drupal("article"), False, ("article", "article")),
+        (drupal("article"), True, ("brief", "article")),
+        (drupal("brief"), False, ("brief", "brief")),
+        (drupal("page"), False, ("other", "page")),
+        (
+            ("<meta property='og:type' content='article'>", "story", "<h1>T</h1>"),
+            False,
+            ("article", None),
+        ),
+        (
+            ('<script type=\'application/ld+json\'>{"@type": "NewsArticle"}</script>', "", ""),
+            False,
+            ("article", None),
+        ),
+        (
+            ("<meta property='og:type' content='website'>", "front", teasers()),
+            False,
+            ("listing", None),
+        ),
+        (("<meta property='og:type' content='website'>", "", "<h1>T</h1>"), False, ("other", None)),
+        (
+            ("", "", f"<h1>T</h1><article><p>{LONG}</p><p>{LONG}</p></article>"),
+            False,
+            ("article", None),
+        ),
+        (("", "", f"<h1>T</h1><p>{LONG}</p>"), False, ("other", None)),
+        (("", "", teasers(2)), False, ("listing", None)),
+        (drupal("video"), False, ("video", "video")),
+        (drupal("gallery"), False, ("other", "gallery")),
+    ],
+    ids=[
+        "drupal-article",
+        "article-via-more",
+        "brief-node",
+        "drupal-page",
+        "og-article",
+        "json-ld",
+        "listing",
+        "og-website",
+        "bare-article",
+        "too-little-prose",
+        "teasers",
+        "video",
+        "gallery",
+    ],
+)
 def test_page_kinds(body, via_more, expected):
     found = classify(page("/en/world/x", body), via_more)
     assert (found.kind, found.node_type) == expected
 
 
-@pytest.mark.parametrize("path, body, expected", [
-    ("/en/iran-in-brief/tehran-locks-bins", drupal("article"), "brief"),
-    ("/en/iran-in-brief", ("", "", teasers()), "listing"),
-    ("/\u0641\u064a-\u0623\u0648\u0647-\u062f\u064a/x",
-     ("<meta property='og:type' content='video.other'>", "", "<h1>T</h1>"), "video"),
-    ("/\u0646\u0648\u06cc\u0633\u0646\u062f\u0647/\u0633\u0627\u0631\u0627",
-     ("", "page-taxonomy-term", teasers(1)), "listing"),
-], ids=["english-brief-section", "brief-section-index", "persian-video-section", "writer-page"])
+@pytest.mark.parametrize(
+    "path, body, expected",
+    [
+        ("/en/iran-in-brief/tehran-locks-bins", drupal("article"), "brief"),
+        ("/en/iran-in-brief", ("", "", teasers()), "listing"),
+        (
+            "/\u0641\u064a-\u0623\u0648\u0647-\u062f\u064a/x",
+            ("<meta property='og:type' content='video.other'>", "", "<h1>T</h1>"),
+            "video",
+        ),
+        (
+            "/\u0646\u0648\u06cc\u0633\u0646\u062f\u0647/\u0633\u0627\u0631\u0627",
+            ("", "page-taxonomy-term", teasers(1)),
+            "listing",
+        ),
+    ],
+    ids=["english-brief-section", "brief-section-index", "persian-video-section", "writer-page"],
+)
 def test_sections_of_one_kind(path, body, expected):
     url = BASE + quote(path)
     assert classify(page("", body, url=url)).kind == expected
@@ -109,34 +160,44 @@ def test_sections_of_one_kind(path, body, expected):
 
 def test_canonical_urls():
     head = "<link rel='canonical' href='{}'>"
+
     def at(href, url=BASE + "/en/world/x?page=1"):
         return page("", (head.format(href), "", ""), url=url)
+
     # The canonical link names the page, without query, fragment or trailing slash.
     assert canonical_url(at("/en/world/y/"), "old.example") == BASE + "/en/world/y"
     assert canonical_url(at("http://other.example/z"), "old.example") == BASE + "/en/world/x"
     assert canonical_url(page("/en/world/x/", ("", "", "")), "old.example") == BASE + "/en/world/x"
     # Archived pages: any name the site had counts, moved onto the page's host.
     hosts = wayback.site_hosts({"iranintl.com": ""}, "old.example")
-    assert canonical_url(at("https://www.iranintl.com/en/a"), "old.example", hosts) == BASE + "/en/a"
+    assert (
+        canonical_url(at("https://www.iranintl.com/en/a"), "old.example", hosts) == BASE + "/en/a"
+    )
     # Percent-encoding: one spelling, whatever the link's.
-    assert canonical_url(at("/%d8%a7%db%8c%d8%b1%d8%a7%d9%86"), "old.example") == \
-        BASE + "/%D8%A7%DB%8C%D8%B1%D8%A7%D9%86"
+    assert (
+        canonical_url(at("/%d8%a7%db%8c%d8%b1%d8%a7%d9%86"), "old.example")
+        == BASE + "/%D8%A7%DB%8C%D8%B1%D8%A7%D9%86"
+    )
 
 
 # ---------------------------------------------------------------- links
 def test_each_url_once_per_page_and_a_more_link_keeps_its_flag():
     brief = "/en/brief/b"
-    body = (f"<a href='{brief}'>Tehran to lock waste containers</a>"
-            f"<a href='{BASE}{brief}?utm_source=x'>again</a>"
-            f"<a href='{brief}#top'><img src='x.jpg'></a>"
-            + brief_block(("Tehran will lock its waste containers.", f"{BASE}{brief}", " More "))
-            + "<a href='/en/world/x?page=1'>next</a><a href='mailto:a@b'>mail</a>"
-            "<a href='/en/user/login'>log in</a><a href='http://elsewhere.example/'>x</a>"
-            "<a href='/sites/default/files/a.pdf'>pdf</a><a href='/ar/x'>عربي</a>")
+    body = (
+        f"<a href='{brief}'>Tehran to lock waste containers</a>"
+        f"<a href='{BASE}{brief}?utm_source=x'>again</a>"
+        f"<a href='{brief}#top'><img src='x.jpg'></a>"
+        + brief_block(("Tehran will lock its waste containers.", f"{BASE}{brief}", " More "))
+        + "<a href='/en/world/x?page=1'>next</a><a href='mailto:a@b'>mail</a>"
+        "<a href='/en/user/login'>log in</a><a href='http://elsewhere.example/'>x</a>"
+        "<a href='/sites/default/files/a.pdf'>pdf</a><a href='/ar/x'>عربي</a>"
+    )
     response = page("/en/world/x", ("", "", body))
     links = page_links(response, "old.example", ("en", "fa"))
     assert [(link.url, link.via_more, link.pager) for link in links] == [
-        (BASE + brief, True, False), (BASE + "/en/world/x?page=1", False, True)]
+        (BASE + brief, True, False),
+        (BASE + "/en/world/x?page=1", False, True),
+    ]
     spider = make_spider(render="never", languages="en,fa")
     requests = list(spider.source.links(response, classify(response)))
     assert [r.url for r in requests] == [BASE + brief, BASE + "/en/world/x?page=1"]
@@ -149,29 +210,54 @@ def test_only_the_brief_block_makes_briefs_whatever_the_order():
     """#19: in-body "Read more" links lead to articles; a "More" link of the
     block makes a brief, even when another link reached the page first."""
     spider = make_spider(render="never")
-    body = ("<p>Earlier: <a href='/en/world/a'>Read more</a></p>"
-            "<p><a href='/en/world/b'>More</a></p><p><a href='/en/world/c'>بیشتر بخوانید</a></p>")
+    body = (
+        "<p>Earlier: <a href='/en/world/a'>Read more</a></p>"
+        "<p><a href='/en/world/b'>More</a></p><p><a href='/en/world/c'>بیشتر بخوانید</a></p>"
+    )
     first = page("/en/world/x", drupal("article", f"<p>{LONG}</p>{body}"))
     items, requests = parsed(spider, first)
     assert {r.url: r.meta["via_more"] for r in requests} == {
-        BASE + "/en/world/a": False, BASE + "/en/world/b": False, BASE + "/en/world/c": False}
+        BASE + "/en/world/a": False,
+        BASE + "/en/world/b": False,
+        BASE + "/en/world/c": False,
+    }
     for path in ("/en/world/a", "/en/world/b", "/en/world/c"):
         items, _ = parsed(spider, page(path, drupal("article", path=path)))
         assert items[0]["kind"] == "article", path
     # /en/world/d is reached by an ordinary link first, then named by the block.
-    linked = page("/en/world/y", drupal("article", path="/en/world/y",
-                                        extra="<a href='/en/world/d'>Lock-up</a>"))
+    linked = page(
+        "/en/world/y",
+        drupal("article", path="/en/world/y", extra="<a href='/en/world/d'>Lock-up</a>"),
+    )
     (request,) = [r for r in parsed(spider, linked)[1] if r.url.endswith("/d")]
     assert request.meta["via_more"] is False
     block = brief_block(("Tehran locks its bins.", "/en/world/d", "More"))
     parsed(spider, page("/en/world/z", drupal("article", path="/en/world/z", extra=block)))
-    items, _ = parsed(spider, page("/en/world/d", drupal("article", path="/en/world/d"),
-                                   meta=request.meta))
+    items, _ = parsed(
+        spider, page("/en/world/d", drupal("article", path="/en/world/d"), meta=request.meta)
+    )
     assert items[0]["kind"] == "brief"
     # A brief whose own page's block names it, reached by any link.
-    own = page("/en/world/e", drupal("article", path="/en/world/e",
-                                     extra=brief_block(("Itself.", "/en/world/e", "More"))))
+    own = page(
+        "/en/world/e",
+        drupal(
+            "article", path="/en/world/e", extra=brief_block(("Itself.", "/en/world/e", "More"))
+        ),
+    )
     assert parsed(spider, own)[0][0]["kind"] == "brief"
+
+
+@pytest.mark.parametrize("label", ["المزيد", "للمزيد"])
+def test_an_arabic_more_link_of_the_brief_block_makes_a_brief(label):
+    """Only inside the block: the same word in an Arabic article's body is a link."""
+    block = brief_block(("خبر قصير.", "/ar/x/b", f" {label} "), path="/ar/x/a")
+    body = f"<p>نص. <a href='/ar/x/c'>{label}</a></p>"
+    response = page("/ar/x/a", drupal("article", text=body, extra=block, path="/ar/x/a"))
+    links = page_links(response, "old.example", ("ar",))
+    assert {link.url: link.via_more for link in links} == {
+        BASE + "/ar/x/c": False,
+        BASE + "/ar/x/b": True,
+    }
 
 
 @pytest.mark.parametrize("mode, expected", [("once", 2), ("every", 4)])
@@ -189,8 +275,10 @@ def test_a_sitewide_block_pager_is_followed_once_per_edition(mode, expected):
         assert requested == [BASE + "/en/world/x?page=1", BASE + "/en/world/x?page=2"]
         assert spider.crawler.stats.get_value("oldsite/pagers/sitewide_skipped") == 4  # y, y?page=1
     # A listing's own pager is no block: every section's pages are followed.
-    listing = page("/en/iran", ("", "", teasers() + "<ul class='pager'>"
-                                "<li><a href='/en/iran?page=1'>2</a></li></ul>"))
+    listing = page(
+        "/en/iran",
+        ("", "", teasers() + "<ul class='pager'><li><a href='/en/iran?page=1'>2</a></li></ul>"),
+    )
     assert BASE + "/en/iran?page=1" in [r.url for r in parsed(spider, listing)[1]]
 
 
@@ -217,8 +305,11 @@ def test_a_listing_that_repeats_the_page_before_it_ends_its_pagination():
     requests = list(spider.source.links(first, classify(first)))
     assert BASE + "/en/world?page=3" in [r.url for r in requests]
     # The next page shows the same teasers: its pager is not followed.
-    again = page("/en/world?page=3", ("", "", teasers() + "<a href='/en/world?page=4'>next</a>"),
-                 meta={"listing_digest": digest})
+    again = page(
+        "/en/world?page=3",
+        ("", "", teasers() + "<a href='/en/world?page=4'>next</a>"),
+        meta={"listing_digest": digest},
+    )
     assert [r.url for r in spider.source.links(again, classify(again))] == []
     assert spider.crawler.stats.get_value("oldsite/pagination/stopped") == 1
 
@@ -235,7 +326,9 @@ def test_skip_known_skips_stored_articles_only():
 # ---------------------------------------------------------------- a page's outcome
 def parsed(spider, response):
     out = list(spider.parse(response))
-    return [o for o in out if isinstance(o, ArticleItem)], [o for o in out if isinstance(o, Request)]
+    return [o for o in out if isinstance(o, ArticleItem)], [
+        o for o in out if isinstance(o, Request)
+    ]
 
 
 def test_an_article_is_one_item_with_its_paragraphs_and_its_links_followed():
@@ -246,11 +339,17 @@ def test_an_article_is_one_item_with_its_paragraphs_and_its_links_followed():
     assert len(items) == 1
     item = items[0]
     assert (item["url"], item["kind"], item["language"], item["source"]) == (
-        BASE + "/en/world/x", "article", "en", "live")
+        BASE + "/en/world/x",
+        "article",
+        "en",
+        "live",
+    )
     assert item["body"] == [LONG.strip(), "Second."] and item["capture_timestamp"] is None
     assert [r.url for r in requests] == [BASE + "/en/world/y"]
     # The same article again (another spelling of its URL): no item, counted.
-    items, _ = parsed(spider, page("/en/world/x", drupal("article"), url=BASE + "/en/world/x?page=1"))
+    items, _ = parsed(
+        spider, page("/en/world/x", drupal("article"), url=BASE + "/en/world/x?page=1")
+    )
     assert items == [] and spider.crawler.stats.get_value("oldsite/duplicate_pages") == 1
 
 
@@ -272,12 +371,44 @@ def test_auto_sends_a_page_to_the_browser_once_and_a_rerender_is_no_duplicate():
     assert stats.get_value("oldsite/duplicate_pages") is None
 
 
-def test_an_empty_body_waits_for_the_browser():
+def test_an_empty_body_waits_for_the_browser_but_not_its_links():
+    """Review 8: the item waits for the browser; the links are followed at
+    once, so a failed render loses none of them."""
     spider = make_spider(render="auto")
-    response = page("/en/world/x", drupal("article", text=""))
+    response = page("/en/world/x", drupal("article", text="", extra="<a href='/en/world/y'>y</a>"))
     items, requests = parsed(spider, response)
-    assert items == [] and len(requests) == 1
+    assert items == [] and [r.url for r in requests] == [BASE + "/en/world/x", BASE + "/en/world/y"]
     assert requests[0].meta["render_reason"] == "empty_body"
+    assert not requests[1].meta.get("playwright")
+    # The browser's page gives the item; its links were requested already.
+    rendered = page(
+        "/en/world/x", drupal("article", extra="<a href='/en/world/y'>y</a>"), meta=requests[0].meta
+    )
+    items, requests = parsed(spider, rendered)
+    assert [i["url"] for i in items] == [BASE + "/en/world/x"] and requests == []
+
+
+def test_a_listing_rendered_by_the_browser_still_ends_its_pagination():
+    """Review 7: the browser's request keeps the plain request's meta (the
+    digest of the listing page before it, how the page was reached)."""
+    spider = make_spider(render="auto")
+    pager = "<ul class='pager'><li><a href='/en/world?page={}'>next</a></li></ul>"
+    first = page("/en/world?page=2", ("", "", teasers() + pager.format(3)))
+    (following,) = [r for r in parsed(spider, first)[1] if r.url.endswith("?page=3")]
+    # Page 3 comes as a placeholder (its teasers and pager drawn by a script)...
+    plain = page(
+        "/en/world?page=3",
+        ("", "", "<div class='view view-articles'></div>"),
+        meta={**following.meta, "via_more": True},
+    )
+    (again,) = parsed(spider, plain)[1]
+    assert again.meta["render_reason"] == "placeholder"
+    assert again.meta["listing_digest"] == following.meta["listing_digest"]
+    assert again.meta["via_more"] is True
+    # ...and the browser shows page 2's teasers again: its pager is not followed.
+    rendered = page("/en/world?page=3", ("", "", teasers() + pager.format(4)), meta=again.meta)
+    assert parsed(spider, rendered)[1] == []
+    assert spider.crawler.stats.get_value("oldsite/pagination/stopped") == 1
 
 
 def test_pages_the_crawl_cannot_place_are_counted_by_node_type():
@@ -316,8 +447,13 @@ def test_live_starts_at_the_home_page_of_each_edition():
 
 def test_arguments_are_recorded_as_given():
     spider = make_spider(source="wayback", languages="en", **{"from": "2020", "to": "2021"})
-    assert spider.arguments == {"base_url": BASE, "languages": "en", "source": "wayback",
-                                "from": "2020", "to": "2021"}
+    assert spider.arguments == {
+        "base_url": BASE,
+        "languages": "en",
+        "source": "wayback",
+        "from": "2020",
+        "to": "2021",
+    }
     assert str(spider.source) == "wayback" and spider.render == "never"
     assert not hasattr(spider, "to")  # a source's arguments are its own
 
@@ -332,37 +468,56 @@ def test_wayback_configuration_read_once_from_the_settings():
     assert config.cdx_url == project.WAYBACK_CDX_URL
     assert dict(config.hosts) == project.WAYBACK_HOSTS
     assert config.download_slots()[wayback.CDX_SLOT] == {
-        "concurrency": 1, "delay": 60.0 / project.WAYBACK_CDX_RATE, "jitter": 0}
-    for name, value, message in [("WAYBACK_CDX_URL", "ftp://x", "http"),
-                                 ("WAYBACK_HOSTS", {}, "WAYBACK_HOSTS"),
-                                 ("WAYBACK_CDX_RATE", 0, "above 0"),
-                                 ("WAYBACK_HOSTS", {"a.example": "2021-01"}, "1 to 14 digits")]:
+        "concurrency": 1,
+        "delay": 60.0 / project.WAYBACK_CDX_RATE,
+        "jitter": 0,
+    }
+    for name, value, message in [
+        ("WAYBACK_CDX_URL", "ftp://x", "http"),
+        ("WAYBACK_HOSTS", {}, "WAYBACK_HOSTS"),
+        ("WAYBACK_CDX_RATE", 0, "above 0"),
+        ("WAYBACK_HOSTS", {"a.example": "2021-01"}, "1 to 14 digits"),
+    ]:
         with pytest.raises(ValueError, match=message):
             wayback.WaybackConfig.from_settings(Settings({**PROJECT, name: value}))
 
 
 def test_wayback_source_lists_captures_then_replays_them_as_old_site_pages():
-    spider = make_spider(source="wayback", languages="en",
-                         settings={"WAYBACK_CDX_URL": "http://archive.example/cdx",
-                                   "WAYBACK_REPLAY_URL": "http://archive.example/web"})
+    spider = make_spider(
+        source="wayback",
+        languages="en",
+        settings={
+            "WAYBACK_CDX_URL": "http://archive.example/cdx",
+            "WAYBACK_REPLAY_URL": "http://archive.example/web",
+        },
+    )
     assert spider.allowed_domains == ["old.example", "archive.example"]
     source = spider.source
     assert [q[0] for q in source.queries] == ["old.iranintl.com/en/", "iranintl.com/en/"]
     source.captures = wayback.Captures({})
     source.queries = source.queries[:1]
     (listing,) = source.listing(0)
-    assert listing.callback == spider.parse_source and listing.meta["source_callback"] == \
-        "parse_listing"
-    answer = ('[["timestamp","original","statuscode","mimetype"],'
-              '["20200101000000","http://old.iranintl.com/en/world/x","200","text/html"],'
-              '["20210101000000","https://old.iranintl.com/en/world/x/","200","text/html"],'
-              '["20210101000000","http://twitter.com/x","200","text/html"]]')
+    assert (
+        listing.callback == spider.parse_source
+        and listing.meta["source_callback"] == "parse_listing"
+    )
+    answer = (
+        '[["timestamp","original","statuscode","mimetype"],'
+        '["20200101000000","http://old.iranintl.com/en/world/x","200","text/html"],'
+        '["20210101000000","https://old.iranintl.com/en/world/x/","200","text/html"],'
+        '["20210101000000","http://twitter.com/x","200","text/html"]]'
+    )
     cdx = TextResponse(listing.url, body=answer.encode(), request=listing)
     (replay,) = list(spider.parse_source(cdx))
-    assert replay.url == "http://archive.example/web/20210101000000id_/" \
+    assert (
+        replay.url == "http://archive.example/web/20210101000000id_/"
         "https://old.iranintl.com/en/world/x/"
+    )
     captured = page("", drupal("article", path="/en/world/x"), meta=replay.meta, url=replay.url)
     items, requests = parsed(spider, captured)
     assert requests == []  # archived pages come from the capture list
     assert (items[0]["url"], items[0]["source"], items[0]["capture_timestamp"]) == (
-        BASE + "/en/world/x", "wayback", "20210101000000")
+        BASE + "/en/world/x",
+        "wayback",
+        "20210101000000",
+    )

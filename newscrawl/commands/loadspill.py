@@ -21,7 +21,16 @@ from newscrawl.mongo import MongoConfig, connection_problem
 
 logger = logging.getLogger(__name__)
 
-REPORTED = ("inserted", "updated", "unchanged", "stale", "errors", "invalid", "crawls")
+REPORTED = (
+    "inserted",
+    "updated",
+    "unchanged",
+    "stale",
+    "errors",
+    "invalid",
+    "skipped",
+    "crawls",
+)
 
 
 class Command(ScrapyCommand):
@@ -36,8 +45,11 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser):
         super().add_options(parser)
-        parser.add_argument("--database", metavar="NAME",
-                            help="load into this database instead of the one in the file")
+        parser.add_argument(
+            "--database",
+            metavar="NAME",
+            help="load into this database instead of the one in the file",
+        )
 
     def run(self, args, opts):
         if not args:
@@ -46,6 +58,7 @@ class Command(ScrapyCommand):
         self.exitcode = asyncio.run(self.load(args, opts.database))
 
     async def load(self, paths: list[str], database: str | None) -> int:
+        assert self.settings is not None
         config = MongoConfig.from_settings(self.settings)
         where, timeout = config.where, config.connect_timeout
         try:
@@ -58,15 +71,19 @@ class Command(ScrapyCommand):
             for path in paths:
                 logger.info("Loading %s into %s", path, where)
                 try:
-                    counts = await spill.load(client, path, database, config.batch_size,
-                                              config.retry_times, config.retry_delay)
+                    counts = await spill.load(client, path, config, database)
                 except OSError as exc:
                     logger.error("Cannot read %s: %s", path, exc.strerror or exc)
                     status = 1
                     continue
                 except storage.MongoUnavailable as exc:
-                    logger.error("MongoDB is unavailable at %s (%s); %s is not fully loaded, "
-                                 "run the command again later", where, exc, path)
+                    logger.error(
+                        "MongoDB is unavailable at %s (%s); %s is not fully loaded, "
+                        "run the command again later",
+                        where,
+                        exc,
+                        path,
+                    )
                     return 1
                 except PyMongoError as exc:
                     logger.error("%s: %s", path, connection_problem(exc, where, timeout))

@@ -111,15 +111,6 @@ def jsonld(response) -> JsonLd:
     return parsed
 
 
-def jsonld_nodes(response) -> list[dict]:
-    return jsonld(response).nodes
-
-
-def jsonld_article(response) -> dict:
-    """The first JSON-LD object typed as an article, or ``{}``."""
-    return jsonld(response).article()
-
-
 def jsonld_types(response) -> set[str]:
     return jsonld(response).types()
 

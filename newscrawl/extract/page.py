@@ -15,7 +15,7 @@ from scrapy.http import HtmlResponse
 
 from newscrawl.extract import xpaths
 from newscrawl.extract.metadata import ARTICLE_TYPES, jsonld_types
-from newscrawl.urls import article_key
+from newscrawl.urls import article_key, on_site
 
 KINDS = ("article", "brief", "video", "listing", "other")
 # The kinds stored as documents.
@@ -24,8 +24,11 @@ DOCUMENT_KINDS = ("article", "brief", "video")
 ARTICLE_NODE_TYPES = ("article", "news", "story", "news-article")
 BRIEF_NODE_TYPES = ("brief", "iran-in-brief", "short-news", "news-brief")
 VIDEO_NODE_TYPES = ("video", "vod")
-NODE_KINDS = ((BRIEF_NODE_TYPES, "brief"), (VIDEO_NODE_TYPES, "video"),
-              (ARTICLE_NODE_TYPES, "article"))
+NODE_KINDS = (
+    (BRIEF_NODE_TYPES, "brief"),
+    (VIDEO_NODE_TYPES, "video"),
+    (ARTICLE_NODE_TYPES, "article"),
+)
 # Sections whose pages are of one kind (decoded path prefixes; a page of the
 # section has a slug after the prefix): English briefs, Persian videos ("VOD"
 # in Arabic letters), writer pages.
@@ -62,7 +65,7 @@ def section_kind(url: str) -> str | None:
     """The kind every page of the URL's section is (``SECTION_KINDS``), or None."""
     path = unquote(urlsplit(url).path)
     for prefix, kind in SECTION_KINDS:
-        if path.startswith(prefix) and path[len(prefix):].strip("/"):
+        if path.startswith(prefix) and path[len(prefix) :].strip("/"):
             return kind
     return None
 
@@ -124,10 +127,10 @@ def looks_like_article(response: HtmlResponse) -> bool:
     return xpaths.HEADLINES(root) == 1 and xpaths.PROSE(root) >= 2
 
 
-def canonical_url(response: HtmlResponse, host: str,
-                  aliases: Collection[str] | None = None) -> str:
-    """The page's ``rel=canonical`` when it points to this site, else its URL,
-    in ``article_key`` form.
+def canonical_url(response: HtmlResponse, site: str, aliases: Collection[str] | None = None) -> str:
+    """The page's ``rel=canonical`` when it points to this *site* (an origin
+    URL, or a host name: see ``urls.on_site``), else its URL, in
+    ``article_key`` form.
 
     With *aliases* (every host name the site had, for archived pages), a
     canonical URL on any of them counts, moved onto the page URL's scheme
@@ -136,7 +139,7 @@ def canonical_url(response: HtmlResponse, host: str,
     if canonical:
         canonical = response.urljoin(canonical)
         parts = urlsplit(canonical)
-        if aliases is None and parts.hostname == host:
+        if aliases is None and on_site(canonical, site):
             return article_key(canonical)
         if aliases is not None and parts.hostname in aliases:
             here = urlsplit(response.url)

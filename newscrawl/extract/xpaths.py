@@ -1,16 +1,34 @@
 """The fixed expressions run on every page, compiled once (rules as data).
 
-Each is an ``lxml.etree.XPath`` to call on ``response.selector.root``;
-ordered lists are tried first to last. Class tests go through ``has_class``,
-which matches a whole class name the way CSS ``.name`` does.
+Each is an ``lxml.etree.XPath`` to call on ``response.selector.root`` (or
+on a node, for the relative ones); ordered tuples are tried first to last.
+Class tests go through ``has_class``, which matches a whole class name the
+way CSS ``.name`` does. Rules that read better as CSS (the Drupal fields) are
+written as CSS and compiled by ``css``, as parsel's ``.css()`` would run them.
 """
 
 from lxml import etree
+from parsel.csstranslator import HTMLTranslator
+
+_CSS = HTMLTranslator()
 
 
 def has_class(name: str) -> str:
     """An XPath predicate: the context node has the class *name*."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def css(selector: str) -> etree.XPath:
+    """A CSS selector (group) compiled once, translated as parsel's
+    ``Selector.css`` translates it (``::attr(name)`` and ``::text`` too);
+    relative to the element it is called on, which it includes."""
+    return etree.XPath(_CSS.css_to_xpath(selector), smart_strings=False)
+
+
+def field(name: str, tail: str = "") -> str:
+    """CSS for a Drupal field wrapper, ``field-name-X`` (D7) or ``field--name-X``
+    (D8+), followed by *tail*."""
+    return ", ".join(f"[class*='field{sep}name-{name}']{tail}" for sep in ("-", "--"))
 
 
 # ---------------------------------------------------------------- head
@@ -22,10 +40,14 @@ CANONICAL = etree.XPath("string((//link[@rel='canonical']/@href)[1])")
 # A full view, or any node that is not a teaser in a View.
 MAIN_NODE = (
     etree.XPath(f"//*[{has_class('node')} and contains(@class, 'view-mode-full')]"),
-    etree.XPath(f"//*[{has_class('node')} and starts-with(@id, 'node-')"
-                f" and not(ancestor::*[{has_class('view')}])]"),
-    etree.XPath(f"//*[{has_class('node')} and not(ancestor::*[{has_class('view')}])"
-                " and not(contains(@class, 'teaser'))]"),
+    etree.XPath(
+        f"//*[{has_class('node')} and starts-with(@id, 'node-')"
+        f" and not(ancestor::*[{has_class('view')}])]"
+    ),
+    etree.XPath(
+        f"//*[{has_class('node')} and not(ancestor::*[{has_class('view')}])"
+        " and not(contains(@class, 'teaser'))]"
+    ),
 )
 
 # ---------------------------------------------------------------- page shape
@@ -39,32 +61,28 @@ PROSE = etree.XPath("count(//p[string-length(normalize-space()) > 80])")
 
 # ---------------------------------------------------------------- links
 LINKS = etree.XPath("//a[@href]")
-# The "Iran in Brief" block (a View; its block wrapper carries the id).
-BRIEF_BLOCK = etree.XPath(
-    f"//*[{has_class('view-iran-in-brief')} or contains(@id, 'iran-in-brief')]"
-)
 
 # ---------------------------------------------------------------- placeholders
 # Blocks that Drupal fills with AJAX: a View without rows or an empty-text,
 # or an element themes use as a "loading" placeholder.
-PLACEHOLDER_EXPRESSION = (
-    f"//*[{has_class('view')}"
+_EMPTY_VIEW = (
+    f"{has_class('view')}"
     " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
-    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])]"
-    " | //*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])"
 )
-PLACEHOLDER = etree.XPath(PLACEHOLDER_EXPRESSION)
-# The same, relative to a subtree (furniture removed from an article body).
-PLACEHOLDER_BELOW = etree.XPath(
-    ".//*[(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)]"
+_LOADING = (
+    "(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
+    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)"
 )
+PLACEHOLDER = etree.XPath(f"//*[{_EMPTY_VIEW}] | //*[{_LOADING}]")
+# The loading placeholders below a subtree (furniture removed from an article body).
+PLACEHOLDER_BELOW = etree.XPath(f".//*[{_LOADING}]")
 
 # ---------------------------------------------------------------- text (extract/html.py)
 # Never text, wherever they are.
-NOT_TEXT = etree.XPath(".//script | .//style | .//noscript | .//template"
-                       " | .//comment() | .//processing-instruction()")
+NOT_TEXT = etree.XPath(
+    ".//script | .//style | .//noscript | .//template | .//comment() | .//processing-instruction()"
+)
 # Never part of an article's text, whatever the theme (with PLACEHOLDER_BELOW).
 FURNITURE = etree.XPath(
     ".//script | .//style | .//noscript | .//template | .//form | .//iframe | .//button"
@@ -84,13 +102,53 @@ META_CONTENT = etree.XPath("//meta[@property=$name or @name=$name]/@content")
 PARAGRAPHS = etree.XPath("//body//p")
 
 # ---------------------------------------------------------------- Drupal fields (extract/drupal.py)
+# Selectors match class fragments (``field-name-body``) rather than whole
+# paths, so a theme that wraps fields differently still works. A tuple is
+# tried in order, the first that gives something wins; within one
+# expression, matches come in document order.
+TITLE = (
+    css("[class*='field-name-title'] h1"),
+    css("[class*='field--name-title'] h1"),
+    css("h1.page-header"),
+    css("h1#page-title"),
+    css("h1.title"),
+    css("h1.node-title"),
+)
+DATE = (
+    css(".date-display-single"),
+    css("[class*='field-name-post-date'], [class*='field--name-created']"),
+    css("[class*='field-name-field-date'], [class*='field--name-field-date']"),
+    css(".time-ago-field"),
+    css(".submitted"),
+)
+# The node's text: its body field, else (video nodes) its description.
+BODY = (css(field("body")), css(field("field-description")))
+SECTION = (css(field("field-section", " a")), css(field("field-section", " .field-item")))
+TAGS = css(field("field-tags", " a"))
+AUTHORS = (
+    css(field("field-author", " a")),
+    css(field("field-author", " .field-item")),
+    css(".username"),
+)
+IMAGES = css(field("field-image", " img::attr(src)"))
+CAPTIONS = css("[class*='caption'], figcaption")
+# A video's poster image, when no <video poster> gives one.
+POSTER_FIELDS = tuple(
+    css(field(name, " img::attr(src)"))
+    for name in ("field-image", "field-video-image", "field-thumbnail")
+)
 # The Arabic daily press review's kicker line above the title.
 KICKER_PREFIXES = ("الرصد الصحافي", "الرصد الصحفي")
-KICKER = etree.XPath("//body//*[not(self::script or self::style)][{}]".format(
-    " or ".join(f"starts-with(normalize-space(text()), '{p}')" for p in KICKER_PREFIXES)))
+KICKER = etree.XPath(
+    "//body//*[not(self::script or self::style)][{}]".format(
+        " or ".join(f"starts-with(normalize-space(text()), '{p}')" for p in KICKER_PREFIXES)
+    )
+)
 # A video node's player (admin.mangomolo.com iframes on the old site) and poster.
-PLAYER = etree.XPath(".//iframe/@src | .//iframe/@data-src | .//embed/@src | .//video/@src"
-                     " | .//video/source/@src | .//object/@data")
+PLAYER = etree.XPath(
+    ".//iframe/@src | .//iframe/@data-src | .//embed/@src | .//video/@src"
+    " | .//video/source/@src | .//object/@data"
+)
 POSTER = etree.XPath(".//video/@poster")
 
 # ---------------------------------------------------------------- deep markup (extract/deep.py)

@@ -8,7 +8,7 @@ import inspect
 import logging
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
@@ -18,7 +18,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 
 from newscrawl import __version__, spill, storage
+from newscrawl.arguments import public_arguments
+from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
 from newscrawl.mongo import MongoConfig, connection_problem, describe_uri, scans_by_id
+from newscrawl.urls import LANGUAGES
 
 __all__ = ["MongoPipeline", "connection_problem", "describe_uri", "spider_arguments"]
 
@@ -26,14 +29,11 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "mongo_unavailable"  # the finish reason when MongoDB went away
 COUNTS = ("inserted", "updated", "unchanged", "errors", "spilled")
-# The editions and kinds every `crawls` document counts, zeros included.
-LANGUAGES = ("en", "fa", "ar")
-KINDS = ("article", "brief", "video")
 PROGRESS_PREFIX = "progress/"
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class MongoPipeline:
@@ -65,15 +65,16 @@ class MongoPipeline:
         self.crawl_id = ObjectId()
         self.started_at = now()
         stamp = self.started_at.strftime("%Y%m%dT%H%M%SZ")
-        self.spill = spill.SpillFile(config.spill_dir,
-                                     f"{self.database}-{stamp}-{self.crawl_id}.jsonl")
+        self.spill = spill.SpillFile(
+            config.spill_dir, f"{self.database}-{stamp}-{self.crawl_id}.jsonl"
+        )
         self.client: Any = None
-        self.writer: storage.Writer | None = None
+        self.writer: storage.Writer = None  # type: ignore[assignment]  # set by open_spider
         self.spider: Spider | None = None
         self.pending: list[storage.Entry] = []
         self.oldest: float | None = None
         self.counts: Counter[str] = Counter()
-        self.stored: Counter[tuple[str, str]] = Counter()
+        self.stored: Counter[tuple[Any, Any]] = Counter()
         self.lock = asyncio.Lock()
         self.unavailable = self.closing = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -94,31 +95,39 @@ class MongoPipeline:
             self.articles, self.revisions = db[self.collection], db["revisions"]
             self.crawls = db["crawls"]
             await self.client.admin.command("ping")
-            await storage.recover(self.articles)
+            await storage.recover(self.articles, exclude=self.crawl_id)
             await storage.ensure_indexes(self.articles, storage.ARTICLE_INDEXES)
             await storage.ensure_indexes(self.revisions, storage.REVISION_INDEXES)
             await storage.ensure_text_index(self.articles)
             scans = await scans_by_id(self.client)
-            self.writer = storage.Writer(self.articles, self.revisions, config.retry_times,
-                                         config.retry_delay, on_retry=self._retried,
-                                         scans=scans, seen_batch=config.seen_batch,
-                                         precision=config.seen_interval)
+            self.writer = storage.Writer.from_config(
+                self.articles, self.revisions, config, on_retry=self._retried, scans=scans
+            )
             started = time.perf_counter()
             known = await self.writer.load()
         except (PyMongoError, storage.MongoUnavailable) as exc:
             if self.client is not None:
                 await self.client.close()
                 self.client = None
-            self.writer = None
+            self.writer = None  # type: ignore[assignment]
             cause = exc.__cause__ if isinstance(exc, storage.MongoUnavailable) else exc
             logger.error(connection_problem(cause or exc, self.where, config.connect_timeout))
             raise CloseSpider(UNAVAILABLE) from None
-        logger.info("Storing articles in %s, database %r, collection %r (crawl %s); "
-                    "%d stored articles read in %.1f s", self.where, self.database,
-                    self.collection, self.crawl_id, known, time.perf_counter() - started)
+        logger.info(
+            "Storing articles in %s, database %r, collection %r (crawl %s); "
+            "%d stored articles read in %.1f s",
+            self.where,
+            self.database,
+            self.collection,
+            self.crawl_id,
+            known,
+            time.perf_counter() - started,
+        )
         await self._record_progress()
-        self._tasks = [asyncio.create_task(self._flush_periodically()),
-                       asyncio.create_task(self._progress_periodically())]
+        self._tasks = [
+            asyncio.create_task(self._flush_periodically()),
+            asyncio.create_task(self._progress_periodically()),
+        ]
 
     async def process_item(self, item: Any) -> Any:
         try:
@@ -154,11 +163,13 @@ class MongoPipeline:
         if self.unavailable or self.closing:
             return
         try:
-            await self.crawls.replace_one({"_id": self.crawl_id}, self.summary(None),
-                                          upsert=True)
+            await self.crawls.replace_one({"_id": self.crawl_id}, self.summary(None), upsert=True)
         except PyMongoError as exc:
-            logger.warning("Could not record the crawl's progress in %s.crawls: %s",
-                           self.database, storage.brief(exc))
+            logger.warning(
+                "Could not record the crawl's progress in %s.crawls: %s",
+                self.database,
+                storage.brief(exc),
+            )
 
     async def flush(self, final: bool = False) -> None:
         """Write what is pending; spill it when MongoDB is unavailable."""
@@ -190,13 +201,16 @@ class MongoPipeline:
             self._spill(batch)
             return
         except Exception as exc:
-            logger.exception("Could not write a batch of %d items to MongoDB; spilled to %s",
-                             len(batch), self.spill.target)
+            logger.exception(
+                "Could not write a batch of %d items to MongoDB; spilled to %s",
+                len(batch),
+                self.spill.target,
+            )
             self._count("errors", len(batch))
             self._spill(batch, storage.brief(exc))
             return
         refused = []
-        for entry, (step, error) in zip(batch, results):
+        for entry, (step, error) in zip(batch, results, strict=True):
             if error is None:
                 self._count(step.outcome)
                 self.stored[entry.doc.get("language"), entry.doc.get("kind")] += 1
@@ -204,34 +218,47 @@ class MongoPipeline:
                 self._count("errors")
                 logger.error("Could not store %s: %s", step.url, storage.brief(error))
                 refused.append((entry, storage.brief(error)))
-        for entry, error in refused:
-            self._spill([entry], error)
+        for entry, reason in refused:
+            self._spill([entry], reason)
 
     async def _write_seen(self, final: bool) -> None:
         """Move last_seen_at of the unchanged articles (storage.Writer.flush_seen)."""
         try:
             rewrite = final and not await self.writer.retrying(
-                storage.crawl_running, self.crawls, self.collection, self.crawl_id)
+                storage.crawl_running, self.crawls, self.collection, self.crawl_id
+            )
             await self.writer.flush_seen(final, rewrite=rewrite)
         except storage.MongoUnavailable as exc:
             self._gone(exc)
             self._spill_seen()
         except PyMongoError as exc:
-            logger.error("Could not move last_seen_at of %d unchanged articles: %s; "
-                         "spilled to %s", len(self.writer.seen), storage.brief(exc),
-                         self.spill.target)
+            logger.error(
+                "Could not move last_seen_at of %d unchanged articles: %s; spilled to %s",
+                len(self.writer.seen),
+                storage.brief(exc),
+                self.spill.target,
+            )
             self._spill_seen()
 
     def _gone(self, exc: Exception) -> None:
         self.unavailable = True
-        logger.error("MongoDB at %s is unavailable after %d retries (%s): "
-                     "spilling what is pending to %s and closing the spider",
-                     self.where, self.retry_times, exc, self.spill.target)
+        logger.error(
+            "MongoDB at %s is unavailable after %d retries (%s): "
+            "spilling what is pending to %s and closing the spider",
+            self.where,
+            self.retry_times,
+            exc,
+            self.spill.target,
+        )
         self._close_spider()
 
     def _spill(self, entries: list[storage.Entry], error: str | None = None) -> None:
-        self.spill.write([spill.article_record(self.database, self.collection, self.crawl_id,
-                                               entry, error) for entry in entries])
+        self.spill.write(
+            [
+                spill.article_record(self.database, self.collection, self.crawl_id, entry, error)
+                for entry in entries
+            ]
+        )
         self._count("spilled", len(entries))
         self.stats.set_value("mongo/spill_file", str(self.spill.path))
 
@@ -239,8 +266,12 @@ class MongoPipeline:
         """The unchanged articles whose last_seen_at is not written: to the
         spill file (they are stored; ``loadspill`` moves their dates)."""
         seen = self.writer.seen
-        self.spill.write([spill.seen_record(self.database, self.collection, self.crawl_id,
-                                            url, when) for url, when in seen.items()])
+        self.spill.write(
+            [
+                spill.seen_record(self.database, self.collection, self.crawl_id, url, when)
+                for url, when in seen.items()
+            ]
+        )
         self.stats.set_value("mongo/spill_file", str(self.spill.path))
         self.stats.inc_value("mongo/seen_spilled", len(seen))
         seen.clear()
@@ -275,34 +306,51 @@ class MongoPipeline:
             return
         self.spider = spider
         summary = self.summary(reason)
-        logger.info("MongoDB: %d inserted, %d updated, %d unchanged, %d dropped, %d errors, "
-                    "%d spilled (crawl %s, %s)", *(summary["counts"][k] for k in COUNTS[:3]),
-                    sum(summary["counts"]["dropped"].values()),
-                    *(summary["counts"][k] for k in COUNTS[3:]), self.crawl_id, reason)
+        logger.info(
+            "MongoDB: %d inserted, %d updated, %d unchanged, %d dropped, %d errors, "
+            "%d spilled (crawl %s, %s)",
+            *(summary["counts"][k] for k in COUNTS[:3]),
+            sum(summary["counts"]["dropped"].values()),
+            *(summary["counts"][k] for k in COUNTS[3:]),
+            self.crawl_id,
+            reason,
+        )
         if not self.unavailable:
             try:
                 await self.writer.save(self.crawls, summary)
             except (storage.MongoUnavailable, PyMongoError) as exc:
-                logger.error("Could not record the crawl in %s.crawls: %s",
-                             self.database, storage.brief(exc))
+                logger.error(
+                    "Could not record the crawl in %s.crawls: %s", self.database, storage.brief(exc)
+                )
                 self.unavailable = True
         if self.unavailable:
             self.spill.write([spill.crawl_record(self.database, summary)])
         if self.counts["spilled"] or self.stats.get_value("mongo/seen_spilled"):
-            logger.error("%d items are not in MongoDB but in %s; once MongoDB is back, "
-                         "load them with: scrapy loadspill %s",
-                         self.counts["spilled"], self.spill.path, self.spill.path)
+            logger.error(
+                "%d items are not in MongoDB but in %s; once MongoDB is back, "
+                "load them with: scrapy loadspill %s",
+                self.counts["spilled"],
+                self.spill.path,
+                self.spill.path,
+            )
         await self.client.close()
 
     def summary(self, reason: str | None) -> dict[str, Any]:
         """The ``crawls`` document of this run; *reason* None while it runs."""
         stats = self.stats.get_stats()
-        dropped = {_key(key.split("/", 1)[1]): value
-                   for key, value in stats.items() if key.startswith("dropped/")}
-        progress = {_key(key[len(PROGRESS_PREFIX):]): _plain(value)
-                    for key, value in stats.items() if key.startswith(PROGRESS_PREFIX)}
-        by_language = {lang: {kind: self.stored[lang, kind] for kind in KINDS}
-                       for lang in LANGUAGES}
+        dropped = {
+            _key(key.split("/", 1)[1]): value
+            for key, value in stats.items()
+            if key.startswith("dropped/")
+        }
+        progress = {
+            _key(key[len(PROGRESS_PREFIX) :]): _plain(value)
+            for key, value in stats.items()
+            if key.startswith(PROGRESS_PREFIX)
+        }
+        by_language = {
+            lang: {kind: self.stored[lang, kind] for kind in KINDS} for lang in LANGUAGES
+        }
         for (lang, kind), n in self.stored.items():  # anything else the crawl stored
             by_language.setdefault(_key(str(lang)), {})[_key(str(kind))] = n
         spider = self.spider
@@ -317,9 +365,12 @@ class MongoPipeline:
             "finished_at": now() if reason is not None else None,
             "status": "running" if reason is None else "finished",
             "finish_reason": reason,
-            "counts": {"scraped": stats.get("item_scraped_count", 0),
-                       **{k: self.counts[k] for k in COUNTS}, "dropped": dropped,
-                       "by_language": by_language},
+            "counts": {
+                "scraped": stats.get("item_scraped_count", 0),
+                **{k: self.counts[k] for k in COUNTS},
+                "dropped": dropped,
+                "by_language": by_language,
+            },
             "progress": progress,
             "spill_file": str(self.spill.path) if self.spill.path else None,
             "newscrawl_version": __version__,
@@ -342,21 +393,14 @@ def _plain(value: Any) -> Any:
 
 
 def spider_arguments(spider: Spider) -> dict[str, Any]:
-    """The spider's arguments as it understood them: its ``arguments`` dict
+    """The spider's arguments as it understood them, without credentials
+    (:func:`newscrawl.arguments.public_arguments`): its ``arguments`` dict
     when it builds one, else the parameters of its ``__init__`` read back
     from the attributes of the same name."""
     recorded = getattr(spider, "arguments", None)
-    if isinstance(recorded, dict):
-        return {_key(str(k)): _plain(list(v) if isinstance(v, (set, frozenset)) else v)
-                for k, v in recorded.items()}
-    arguments = {}
-    for name, param in inspect.signature(type(spider).__init__).parameters.items():
-        if name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            continue
-        value = getattr(spider, name, None)
-        if isinstance(value, (tuple, set, frozenset)):
-            value = list(value)
-        if not isinstance(value, (str, int, float, bool, list, type(None))):
-            value = str(value)
-        arguments[name] = value
-    return arguments
+    if not isinstance(recorded, dict):
+        recorded = {}
+        for name, param in inspect.signature(type(spider).__init__).parameters.items():
+            if name != "self" and param.kind not in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                recorded[name] = getattr(spider, name, None)
+    return {_key(str(k)): _plain(v) for k, v in public_arguments(recorded).items()}

@@ -26,6 +26,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from newscrawl.report.queries import Timeline
+from newscrawl.text.chars import INVISIBLE, ZWJ, ZWNJ
 
 RC: dict[Any, Any] = {
     "font.family": "DejaVu Sans",
@@ -45,7 +46,11 @@ COLOURS = {
 }
 MISSING = "#d62728"  # a month with nothing
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u061c"), None)
+# Left out of a drawn label: the text's invisible marks (``text.chars``; the
+# bidi algorithm chokes on isolates), before shaping; ZWNJ and ZWJ once their
+# work is done, after it (DejaVu Sans would draw them as boxes).
+INVISIBLE_MARKS = dict.fromkeys(map(ord, INVISIBLE))
+JOINERS = dict.fromkeys(map(ord, ZWNJ + ZWJ))
 SECTION_ROWS = 30  # sections in the heatmap (all of them are in the table)
 
 
@@ -55,7 +60,8 @@ def label(text: object) -> str:
     text = str(text)
     if not ARABIC_SCRIPT.search(text):
         return text
-    return get_display(arabic_reshaper.reshape(text)).translate(INVISIBLE)
+    shaped = arabic_reshaper.reshape(text.translate(INVISIBLE_MARKS))
+    return get_display(shaped).translate(JOINERS)
 
 
 def svg(fig: Figure) -> str:

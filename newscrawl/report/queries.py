@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
 from newscrawl.text.dates import is_relative
+from newscrawl.urls import LANGUAGES as EDITIONS
 
-EDITIONS = ("en", "fa", "ar")
-KINDS = ("article", "brief", "video")
 SOURCES = ("live", "wayback", "warc")
 # Months are the site's own: a date-only value is 00:00 in Tehran, which is
 # the evening before in UTC.

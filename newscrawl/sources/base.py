@@ -76,6 +76,12 @@ class Source:
         """Requests for the links of a parsed page (only if ``follow_links``)."""
         return ()
 
+    def claimed(self, url: str, response: Response) -> Iterable[scrapy.Request]:
+        """Requests for the page at *url*, which the page *response* named as
+        its canonical URL (none by default: the source's own listing holds
+        the pages there are)."""
+        return ()
+
     def site_hosts(self) -> frozenset[str] | None:
         """Every host name the site had, when pages may carry any of them in
         their canonical link (archived pages); None for this host only."""

@@ -33,7 +33,7 @@ from newscrawl.urls import (
 )
 
 # The label of the link that ends each item of the "Iran in Brief" block.
-MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه")
+MORE_LABELS = ("More", "more", "Read more", "بیشتر", "بيشتر", "ادامه", "المزيد", "للمزيد")
 # The "Iran in Brief" block: a View of this class, or an element with this in its id.
 BRIEF_BLOCK_CLASSES = ("view-iran-in-brief",)
 BRIEF_BLOCK_ID = "iran-in-brief"
@@ -51,7 +51,7 @@ BLOCK_PAGER_MODES = ("once", "every")
 class LiveConfig:
     """The live source's settings, read once (defaults in ``settings.py``)."""
 
-    block_pagers: str = "once"  # "once" per edition and block page, or "every" page's
+    block_pagers: str  # "once" per edition and block page, or "every" page's
 
     @classmethod
     def from_settings(cls, settings) -> LiveConfig:
@@ -124,7 +124,7 @@ class Link:
         self.block, self.page = block, page  # for a pager of a site-wide block
 
 
-def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) -> list[Link]:
+def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) -> list[Link]:
     """The page's links to pages of this crawl, each URL once, in the order
     of their first appearance, in one pass over its ``<a>`` elements. A URL
     is ``via_more`` when one of its links is a "More" link of the "Iran in
@@ -140,7 +140,7 @@ def page_links(response: HtmlResponse, host: str, languages: tuple[str, ...]) ->
         if not is_page_href(href):
             continue
         url = response.urljoin(href)
-        if not should_follow(url, host, languages):
+        if not should_follow(url, site, languages):
             continue
         url = clean_url(url)
         link = found.get(url)
@@ -173,7 +173,7 @@ class LiveSource(Source):
         if wayback_only:
             raise ValueError("from, to and at choose Wayback Machine captures: "
                              "use them with -a source=wayback")
-        self.config = LiveConfig()
+        self.config: LiveConfig  # read in ``bind``
         self.seen: set[str] = set()  # URLs requested so far
 
     def bind(self, crawler) -> None:
@@ -193,7 +193,7 @@ class LiveSource(Source):
     def read_links(self, response: HtmlResponse) -> list[Link]:
         """The page's links; the pages its "Iran in Brief" block's "More"
         links lead to are briefs from now on (``briefs``)."""
-        links = page_links(response, self.spider.host, self.spider.languages)
+        links = page_links(response, self.spider.base_url, self.spider.languages)
         self.briefs.update(article_key(link.url) for link in links if link.via_more)
         return links
 
@@ -238,6 +238,17 @@ class LiveSource(Source):
         for link in new + pagers:
             self.seen.add(link.url)
             yield spider.page_request(link.url, via_more=link.via_more, listing_digest=digest)
+
+    def claimed(self, url: str, response: HtmlResponse) -> Iterator[scrapy.Request]:
+        """The page at *url* (a page's canonical URL), unless requested before."""
+        url = clean_url(url)
+        if url in self.seen:
+            return
+        if self.spider.known and article_key(url) in self.spider.known:
+            self.spider.crawler.stats.inc_value("oldsite/skipped_known")
+            return
+        self.seen.add(url)
+        yield self.spider.page_request(url, via_more=response.meta.get("via_more", False))
 
     def first_block_page(self, edition: str, link: Link) -> bool:
         """Whether *link* is to be followed: not a site-wide block's page

@@ -51,9 +51,9 @@ from newscrawl.render import (
     render_meta,
     render_step,
 )
-from newscrawl.responses import fix_encoding, problem
+from newscrawl.responses import fix_encoding, invalid_bytes, problem, truncation
 from newscrawl.sources import source_class
-from newscrawl.urls import LANGUAGES, language_of
+from newscrawl.urls import LANGUAGES, article_key, language_of
 
 # The item fields copied from the extracted fields as they are.
 TEXT_FIELDS = ("title", "summary", "section", "published_raw")
@@ -128,7 +128,7 @@ class OldsiteSpider(scrapy.Spider):
                 raise ValueError(f"render cannot be used with source={self.source.name}: "
                                  f"{self.source.no_render}")
             return "never"
-        mode = (self.render or settings.get("RENDER", "auto")).strip().lower()
+        mode = str(self.render or settings.get("RENDER") or "").strip().lower()
         if mode not in MODES:
             raise ValueError(f"render must be one of {', '.join(MODES)}, got {mode!r}")
         return mode
@@ -150,26 +150,34 @@ class OldsiteSpider(scrapy.Spider):
     # ---------------------------------------------------------------- a page
     def parse(self, response):
         """A page: classified, stored if it is a new article or brief, sent to
-        the browser if it needs it, and its links followed."""
+        the browser if it needs it, and its links followed (also when the
+        item waits for the browser: a failed render loses no link)."""
         response = self.readable(self.source.page(response))
         if response is None:
             return
         links = self.source.read_links(response) if self.source.follow_links else None
         page = classify(response, self.source.reached_as_brief(response, links))
         self.count(page)
-        url = canonical_url(response, self.host, self.source.site_hosts()) \
+        # The live site is an origin; archived pages were captured under any
+        # scheme and port of the site's host names.
+        site = self.base_url if self.source.follow_links else self.host
+        url = canonical_url(response, site, self.source.site_hosts()) \
             if page.is_document else None
+        # A page of the live site stores only under its own URL; an archived
+        # page (no other capture can be asked for here) under its canonical one.
+        claims = self.source.follow_links and url is not None and url != article_key(response.url)
+        if claims and not is_rerender(response):  # another page's URL: not this page's to fill
+            yield from self.claimed(response, url)
         fields = (extract(response, self.crawler.stats)
-                  if url is not None and url not in self.stored else None)
+                  if url is not None and not claims and url not in self.stored else None)
         empty_body = fields is not None and not fields.get("body")
         again = render_step(response, self.render, empty_body, url or response.url,
                             self.rendered, self.crawler.stats)
         if again is not None:
             yield again
-            if empty_body:
-                return  # the rendered page gives the item and the links
         if fields is not None:
-            yield self.item(response, url, page, fields)
+            if not (empty_body and again is not None):  # else the rendered page gives it
+                yield self.item(response, url, page, fields)
         elif url is not None and not is_rerender(response):
             self.crawler.stats.inc_value("oldsite/duplicate_pages")
         if self.source.follow_links:
@@ -182,6 +190,16 @@ class OldsiteSpider(scrapy.Spider):
         stats.inc_value(f"oldsite/pages/{page.kind}")
         if page.kind == "other" and page.node_type:
             stats.inc_value(f"oldsite/pages/other/{page.node_type}")
+
+    def claimed(self, response, url):
+        """*response* names another page of the site, *url*, as its canonical
+        URL: nothing of it is stored there (a page stores only under its own
+        URL, or one the site redirects it to); the page at *url* is fetched
+        instead, once, and stores what it serves itself."""
+        self.crawler.stats.inc_value("oldsite/canonical/elsewhere")
+        self.logger.info("%s names %s as its canonical URL: stored from that page, not this one",
+                         response.url, url)
+        yield from self.source.claimed(url, response)
 
     def readable(self, response):
         """*response* ready to parse, or None (said and counted) when it is
@@ -198,8 +216,15 @@ class OldsiteSpider(scrapy.Spider):
             if trouble != "truncated":
                 self.logger.warning("Skipped %s: the page is %s", response.url, trouble)
                 return None
-            self.logger.warning("%s is truncated (no </html>): parsing what it holds", response.url)
-        return fix_encoding(response)
+            self.logger.warning("%s is truncated (%s): parsing what it holds", response.url,
+                                truncation(response))
+        response = fix_encoding(response)
+        stray = invalid_bytes(response)
+        if stray:
+            stats.inc_value("oldsite/malformed/invalid_bytes")
+            self.logger.info("%s has %d invalid UTF-8 sequence(s), each replaced (U+FFFD) where "
+                             "it stands", response.url, stray)
+        return response
 
     def item(self, response, url, page: Page, fields):
         """The item of a new document. Lists stay lists (the body one
@@ -232,11 +257,13 @@ class OldsiteSpider(scrapy.Spider):
 
     # ---------------------------------------------------------------- failures
     def failed(self, failure):
-        """Errback: count and explain failed fetches; a browser that cannot
-        start is said once, plainly, and ends the crawl as ``render_failed``."""
+        """Errback: count and explain failed fetches. A page that times out or
+        fails in a working browser is that page's outcome
+        (``render/page_failed/<kind>``); only a browser that cannot start is
+        said once, plainly, and ends the crawl as ``render_failed``."""
         request = failure.request
         stats = self.crawler.stats
-        if failure.check(HttpError):
+        if failure.check(HttpError):  # an IgnoreRequest too: first
             status = failure.value.response.status
             stats.inc_value(f"oldsite/http_status/{status}")
             self.logger.info("HTTP %d, skipped: %s", status, request.url)
@@ -249,19 +276,23 @@ class OldsiteSpider(scrapy.Spider):
             self.logger.warning("Fetching %s failed (%s): %s", request.url, kind,
                                 failure.getErrorMessage())
             return
+        message = (failure.getErrorMessage().strip().splitlines() or ["?"])[0][:300]
+        if not is_launch_failure(failure):
+            # The browser works: this one page timed out or failed in it.
+            kind = error_kind(failure)
+            stats.inc_value(f"render/page_failed/{kind}")
+            self.logger.warning("Rendering %s failed (%s), the page is skipped: %s",
+                                request.url, kind, message)
+            return
         stats.inc_value("render/failed")
-        message = failure.getErrorMessage().strip().splitlines()[0][:300]
-        if is_launch_failure(failure):
-            if not self.browser_broken:
-                self.browser_broken = True
-                path = self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path")
-                self.logger.error(
-                    "The browser could not start (executable_path=%s): %s. Install Chromium "
-                    "(`apt-get install chromium` on Debian, or `playwright install chromium`), "
-                    "set CHROMIUM_PATH, or crawl with -a render=never.",
-                    path or "Playwright's own", message)
-        else:
-            self.logger.warning("Rendering %s failed: %s", request.url, message)
+        if not self.browser_broken:
+            self.browser_broken = True
+            path = self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path")
+            self.logger.error(
+                "The browser could not start (executable_path=%s): %s. Install Chromium "
+                "(`apt-get install chromium` on Debian, or `playwright install chromium`), "
+                "set CHROMIUM_PATH, or crawl with -a render=never.",
+                path or "Playwright's own", message)
 
     def idle(self):
         if self.crawler.stats.get_value("render/failed"):

@@ -1,0 +1,94 @@
+"""What is wrong with a page before it is parsed, in-process (no server)."""
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from newscrawl.responses import fix_encoding, invalid_bytes, problem, truncation
+
+PERSIAN = (
+    "<html lang='fa'><head><title>گزارش</title></head><body>"
+    "<p>پاراگراف اول این گزارش درباره اقتصاد ایران است.</p>"
+    "<p>پاراگراف دوم با تاریخ ۲۹ تیر ۱۳۹۹ ادامه می‌یابد.</p></body></html>"
+)
+CP1256_TEXT = (
+    "<html><body><p>" + "اين صفحه با رمزگذاري ويندوز ذخيره شده است. " * 4 + "</p></body></html>"
+)
+
+
+def page(body, content_type="text/html; charset=utf-8", flags=None, headers=None):
+    return HtmlResponse(
+        "http://127.0.0.1/x",
+        body=body,
+        flags=flags,
+        headers={"Content-Type": content_type, **(headers or {})},
+    )
+
+
+def with_bad_byte(text, byte=b"\xff"):
+    raw = text.encode("utf-8")
+    at = raw.index("اقتصاد".encode())
+    return raw[:at] + byte + raw[at:]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"]
+)
+@pytest.mark.parametrize("byte", [b"\xff", b"\xd8", b"\x81"])
+def test_one_invalid_byte_keeps_a_utf8_page_utf8(content_type, byte):
+    response = fix_encoding(page(with_bad_byte(PERSIAN, byte), content_type))
+    assert response.encoding == "utf-8"
+    first, second = response.xpath("//p/text()").getall()
+    assert first == "پاراگراف اول این گزارش درباره \ufffdاقتصاد ایران است."
+    assert second == "پاراگراف دوم با تاریخ ۲۹ تیر ۱۳۹۹ ادامه می‌یابد."
+    assert invalid_bytes(response) == 1
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"]
+)
+def test_a_windows_1256_page_is_read_as_windows_1256(content_type):
+    response = fix_encoding(page(CP1256_TEXT.encode("cp1256"), content_type))
+    assert response.encoding == "cp1256"
+    assert response.xpath("//p/text()").get().startswith("اين صفحه با رمزگذاري")
+
+
+def test_several_scattered_invalid_bytes_stay_in_place():
+    raw = PERSIAN.encode()
+    raw = raw.replace("اول".encode(), b"\xfe" + "اول".encode()).replace(
+        "دوم".encode(), "دوم".encode() + b"\xc0"
+    )
+    response = fix_encoding(page(raw, "text/html"))
+    assert response.encoding == "utf-8"
+    assert invalid_bytes(response) == 2
+    assert "\ufffdاول" in response.text and "دوم\ufffd" in response.text
+
+
+def test_a_stated_encoding_other_than_utf8_is_believed():
+    response = fix_encoding(page(CP1256_TEXT.encode("cp1256"), "text/html; charset=windows-1256"))
+    assert response.encoding == "cp1256"
+    latin = page(
+        "<html><body><p>café crème</p></body></html>".encode("cp1252"),
+        "text/html; charset=iso-8859-1",
+    )
+    assert fix_encoding(latin).xpath("//p/text()").get() == "café crème"
+
+
+def test_a_western_label_on_utf8_text_is_corrected():
+    response = fix_encoding(page(PERSIAN.encode(), "text/html; charset=iso-8859-1"))
+    assert response.encoding == "utf-8"
+    assert "اقتصاد" in response.text
+
+
+def test_problems():
+    assert problem(page(b"  \n")) == "empty"
+    assert problem(page(b"\x89PNG\r\n\x1a\n\x00\x00")) == "binary"
+    assert problem(page(b"<html><body><p>cut")) == "truncated"
+    assert problem(page(PERSIAN.encode())) is None
+
+
+def test_a_page_shorter_than_its_content_length_is_truncated_even_when_complete():
+    body = PERSIAN.encode()
+    response = page(body, flags=["dataloss"], headers={"Content-Length": str(len(body) + 500)})
+    assert problem(response) == "truncated"
+    assert truncation(response) == f"{len(body)} of {len(body) + 500} bytes arrived"
+    assert truncation(page(b"<html><body><p>cut")) == "no </html>"
