@@ -20,18 +20,22 @@ from pathlib import Path
 from setuptools import find_namespace_packages, setup
 
 HERE = Path(__file__).resolve().parent
-VERSION = re.search(r'^__version__ = "([^"]+)"',
-                    (HERE / "newscrawl/__init__.py").read_text(encoding="utf-8"), re.M).group(1)
-PACKAGES = find_namespace_packages(where=str(HERE), include=["newscrawl", "newscrawl.*"],
-                                   exclude=["*.__pycache__"])
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"', (HERE / "newscrawl/__init__.py").read_text(encoding="utf-8"), re.M
+).group(1)
+PACKAGES = find_namespace_packages(
+    where=str(HERE), include=["newscrawl", "newscrawl.*"], exclude=["*.__pycache__"]
+)
 
 # Python cannot import a package without __init__.py from a zipped egg (the
 # egg has no directory entries), so such a package would build fine and then
 # fail on the Scrapyd server. Refuse to build instead.
 _missing = [p for p in PACKAGES if not (HERE / p.replace(".", "/") / "__init__.py").exists()]
 if _missing:
-    sys.exit(f"setup.py: {', '.join(_missing)} has no __init__.py; Python cannot import it from the "
-             f"Scrapyd egg. Add one.")
+    sys.exit(
+        f"setup.py: {', '.join(_missing)} has no __init__.py; Python cannot import it from the "
+        f"Scrapyd egg. Add one."
+    )
 
 setup(
     name="newscrawl",

@@ -355,9 +355,11 @@ class WaybackThrottleMiddleware:
     def __init__(self, crawler):
         settings = crawler.settings
         self.crawler, self.stats = crawler, crawler.stats
-        self.backoff = settings.getfloat("WAYBACK_BACKOFF", 60.0)
-        self.backoff_max = settings.getfloat("WAYBACK_BACKOFF_MAX", 900.0)
-        self.retry_times = settings.getint("WAYBACK_RETRY_TIMES", 5)
+        # Defaults in settings.py (WaybackConfig checks the archive URLs too,
+        # which a live crawl does not need).
+        self.backoff = settings.getfloat("WAYBACK_BACKOFF")
+        self.backoff_max = settings.getfloat("WAYBACK_BACKOFF_MAX")
+        self.retry_times = settings.getint("WAYBACK_RETRY_TIMES")
         self.strikes = {}  # slot -> 429s in a row
         self.paused_until = {}  # slot -> monotonic time its pause ends
 

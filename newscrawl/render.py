@@ -20,29 +20,48 @@ from scrapy_playwright.page import PageMethod
 from newscrawl.extract import xpaths
 
 MODES = ("never", "auto", "always")
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
-                       "/usr/bin/chromium", "/usr/lib/chromium/chromium",
-                       "/snap/bin/chromium", "/opt/google/chrome/chrome")
+CHROMIUM_CANDIDATES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "/usr/bin/chromium",
+    "/usr/lib/chromium/chromium",
+    "/snap/bin/chromium",
+    "/opt/google/chrome/chrome",
+)
 # The browser fetches the document and its scripts, never media.
 ABORTED_RESOURCES = {"image", "media", "font"}
 # Flags for a headless Chromium on a server: no background traffic (updates,
 # sync, crash reports, metrics, domain reliability, hyperlink pings, DNS
 # prefetch), no GPU. Playwright adds its own (no extensions, no default apps,
 # no phishing detection); newscrawl.browser adds --host-resolver-rules.
-CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-dev-shm-usage", "--disable-breakpad", "--disable-domain-reliability",
-                 "--no-pings", "--dns-prefetch-disable", "--metrics-recording-only",
-                 "--no-default-browser-check", "--disable-default-apps",
-                 "--disable-client-side-phishing-detection"]
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+    "--disable-breakpad",
+    "--disable-domain-reliability",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
+    "--disable-default-apps",
+    "--disable-client-side-phishing-detection",
+]
 
 # The request meta a page sent to the browser keeps: how it was reached (a
 # brief), the digest of the listing page before it (pagination), its capture.
 KEPT_META = ("via_more", "listing_digest", "capture_timestamp")
 
 # What a rendered page waits for before it is handed back: the content, not a sleep.
-CONTENT_SELECTOR = ("[class*='field-name-body'] p, [class*='field--name-body'] p, "
-                    "article p, .views-row")
+CONTENT_SELECTOR = (
+    "[class*='field-name-body'] p, [class*='field--name-body'] p, article p, .views-row"
+)
 
 
 def find_chromium(configured=None):
@@ -72,8 +91,9 @@ def needs_render(response, empty_body: bool) -> str | None:
     return None
 
 
-def render_step(response: Response, mode: str, empty_body: bool, key: str,
-                rendered: set[str], stats) -> Request | None:
+def render_step(
+    response: Response, mode: str, empty_body: bool, key: str, rendered: set[str], stats
+) -> Request | None:
     """The render bookkeeping of one parsed page.
 
     A page that came from the browser is counted (``render/pages``, and
@@ -122,6 +142,15 @@ def render_meta(reason):
 def is_launch_failure(failure):
     """Whether a failed browser fetch means the browser itself cannot start."""
     text = str(failure.value)
-    return any(marker in text for marker in (
-        "Executable doesn't exist", "Failed to launch", "launch:", "BrowserType.launch",
-        "spawn", "ENOENT", "Host system is missing dependencies"))
+    return any(
+        marker in text
+        for marker in (
+            "Executable doesn't exist",
+            "Failed to launch",
+            "launch:",
+            "BrowserType.launch",
+            "spawn",
+            "ENOENT",
+            "Host system is missing dependencies",
+        )
+    )

@@ -203,7 +203,7 @@ BLOCK_PAGERS = "once"
 # indexes is written as a revisit record (WARC_REVISITS).
 WARC_ENABLED = os.environ.get("NEWSCRAWL_WARC", "1") != "0"
 WARC_DIR = os.environ.get("WARC_DIR", "data/warc")
-WARC_MAX_SIZE = 1024 ** 3
+WARC_MAX_SIZE = 1024**3
 WARC_PREFIX = "newscrawl"
 WARC_REVISITS = True
 WARC_CDXJ = True

@@ -11,7 +11,8 @@ from w3lib.url import canonicalize_url
 
 # Query parameters that never change what a page shows.
 TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$", re.IGNORECASE
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|_ga|amp|share)$",
+    re.IGNORECASE,
 )
 # Paths that are never articles or listings (Drupal 7 and static files).
 SKIP_PATH = re.compile(
@@ -20,10 +21,39 @@ SKIP_PATH = re.compile(
     re.IGNORECASE,
 )
 SKIP_EXTENSIONS = {
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
-    ".mp3", ".mp4", ".m4a", ".webm", ".ogg", ".wav", ".avi", ".mov", ".flv",
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".zip", ".rar", ".gz",
-    ".css", ".js", ".json", ".xml", ".txt",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".svg",
+    ".ico",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".mp3",
+    ".mp4",
+    ".m4a",
+    ".webm",
+    ".ogg",
+    ".wav",
+    ".avi",
+    ".mov",
+    ".flv",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".zip",
+    ".rar",
+    ".gz",
+    ".css",
+    ".js",
+    ".json",
+    ".xml",
+    ".txt",
 }
 
 
@@ -55,8 +85,11 @@ def clean_url(url: str) -> str:
     really contain them, and the page is only found with them."""
     parts = urlsplit(url)
     path = decode_path(parts.path)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING_PARAMS.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAMS.match(k)
+    ]
     url = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
     return canonicalize_url(url)
 

@@ -52,8 +52,9 @@ class WaybackConfig:
         config = cls(
             cdx_url=settings.get("WAYBACK_CDX_URL") or "",
             replay_url=settings.get("WAYBACK_REPLAY_URL") or "",
-            hosts={str(host): str(end or "") for host, end in
-                   settings.getdict("WAYBACK_HOSTS").items()},
+            hosts={
+                str(host): str(end or "") for host, end in settings.getdict("WAYBACK_HOSTS").items()
+            },
             cdx_limit=settings.getint("WAYBACK_CDX_LIMIT"),
             cdx_rate=settings.getfloat("WAYBACK_CDX_RATE"),
             replay_rate=settings.getfloat("WAYBACK_REPLAY_RATE"),
@@ -74,8 +75,9 @@ class WaybackConfig:
         for host, end in self.hosts.items():
             timestamp(end, f"WAYBACK_HOSTS[{host!r}]")
         if self.cdx_rate <= 0 or self.replay_rate <= 0:
-            raise ValueError("WAYBACK_CDX_RATE and WAYBACK_REPLAY_RATE must be above 0 "
-                             "(requests a minute)")
+            raise ValueError(
+                "WAYBACK_CDX_RATE and WAYBACK_REPLAY_RATE must be above 0 (requests a minute)"
+            )
         if self.cdx_limit <= 0:
             raise ValueError(f"WAYBACK_CDX_LIMIT must be above 0, got {self.cdx_limit}")
 
@@ -90,8 +92,11 @@ class WaybackConfig:
         since a rate is a ceiling."""
         return {
             CDX_SLOT: {"concurrency": 1, "delay": 60.0 / self.cdx_rate, "jitter": 0},
-            REPLAY_SLOT: {"concurrency": max(1, self.replay_concurrency),
-                          "delay": 60.0 / self.replay_rate, "jitter": 0},
+            REPLAY_SLOT: {
+                "concurrency": max(1, self.replay_concurrency),
+                "delay": 60.0 / self.replay_rate,
+                "jitter": 0,
+            },
         }
 
 
@@ -133,12 +138,18 @@ def moment(ts: str) -> datetime:
     year = max(1, int(digits[:4]))
     month = min(max(int(digits[4:6]), 1), 12)
     day = min(max(int(digits[6:8]), 1), calendar.monthrange(year, month)[1])
-    hour, minute, second = (min(int(digits[i:i + 2]), top) for i, top in ((8, 23), (10, 59), (12, 59)))
+    hour, minute, second = (
+        min(int(digits[i : i + 2]), top) for i, top in ((8, 23), (10, 59), (12, 59))
+    )
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
-def queries(hosts: Mapping[str, str], languages: Iterable[str], start: str | None = None,
-            end: str | None = None) -> list[tuple[str, str | None, str | None]]:
+def queries(
+    hosts: Mapping[str, str],
+    languages: Iterable[str],
+    start: str | None = None,
+    end: str | None = None,
+) -> list[tuple[str, str | None, str | None]]:
     """The CDX queries of a crawl, ``(url, from, to)``: one prefix query per
     host the site was served from, each host's own last capture date
     (``WAYBACK_HOSTS``) applied. English or Arabic alone is its own prefix
@@ -154,8 +165,14 @@ def queries(hosts: Mapping[str, str], languages: Iterable[str], start: str | Non
     return found
 
 
-def cdx_url(endpoint: str, url: str, start: str | None, end: str | None, limit: int,
-            resume_key: str | None = None) -> str:
+def cdx_url(
+    endpoint: str,
+    url: str,
+    start: str | None,
+    end: str | None,
+    limit: int,
+    resume_key: str | None = None,
+) -> str:
     """One page of a CDX query: every capture (no collapsing, so that the
     newest of each URL can be chosen), HTML answered with 200 only."""
     params = [("url", url), ("matchType", "prefix"), ("output", "json"), ("fl", ",".join(FIELDS))]
@@ -184,7 +201,7 @@ def parse_cdx(text: str) -> tuple[list[dict], str | None]:
     rows: list[dict] = []
     for i, row in enumerate(data[1:], 1):
         if not row:
-            rest = data[i + 1:]
+            rest = data[i + 1 :]
             return rows, (str(rest[0][0]) if rest and rest[0] else None)
         rows.append(dict(zip(header, row, strict=False)))
     return rows, None
@@ -195,8 +212,13 @@ def usable(row: Mapping) -> bool:
     here too: a mirror may ignore the filters)."""
     ts = str(row.get("timestamp", ""))
     mimetype = str(row.get("mimetype", "")).split(";")[0].strip().lower()
-    return len(ts) == 14 and ts.isdigit() and str(row.get("statuscode")) == "200" \
-        and mimetype == "text/html" and bool(row.get("original"))
+    return (
+        len(ts) == 14
+        and ts.isdigit()
+        and str(row.get("statuscode")) == "200"
+        and mimetype == "text/html"
+        and bool(row.get("original"))
+    )
 
 
 def site_hosts(hosts: Iterable[str], host: str) -> frozenset[str]:
@@ -265,8 +287,12 @@ def meta(slot: str, **extra) -> dict:
     """Request meta of a request to the archive: its own download slot, a
     pace AutoThrottle leaves alone, and no robots.txt (an API used at its
     documented rates, not a site crawled)."""
-    return {"download_slot": slot, "autothrottle_dont_adjust_delay": True,
-            "dont_obey_robotstxt": True, **extra}
+    return {
+        "download_slot": slot,
+        "autothrottle_dont_adjust_delay": True,
+        "dont_obey_robotstxt": True,
+        **extra,
+    }
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -33,21 +33,29 @@ class DeployError(Exception):
 def target_of(name):
     targets = _get_targets()
     if name not in targets:
-        raise DeployError(f"unknown target {name!r}; scrapy.cfg defines: {', '.join(sorted(targets))}")
+        raise DeployError(
+            f"unknown target {name!r}; scrapy.cfg defines: {', '.join(sorted(targets))}"
+        )
     target = targets[name]
     for key in ("url", "project"):
         if not target.get(key):
             raise DeployError(f"target {name!r} has no {key} in scrapy.cfg")
     for key in ("username", "password"):
         value = target.get(key, "")
-        unset = re.findall(r"\$\{?(\w+)", value)  # scrapyd-client leaves unset variables as they are
+        unset = re.findall(
+            r"\$\{?(\w+)", value
+        )  # scrapyd-client leaves unset variables as they are
         if unset:
-            raise DeployError(f"{' and '.join(unset)} is not set: target {name!r} takes its Scrapyd "
-                              f"{key} from it (see .env.example)")
+            raise DeployError(
+                f"{' and '.join(unset)} is not set: target {name!r} takes its Scrapyd "
+                f"{key} from it (see .env.example)"
+            )
         if not value:
             source = re.findall(r"\$\{?(\w+)", raw_option(name, key))
-            raise DeployError(f"{' and '.join(source) or 'the ' + key} is empty: target {name!r} needs a Scrapyd "
-                              f"{key} (see .env.example); Scrapyd must run with basic auth")
+            raise DeployError(
+                f"{' and '.join(source) or 'the ' + key} is empty: target {name!r} needs a Scrapyd "
+                f"{key} (see .env.example); Scrapyd must run with basic auth"
+            )
     return target
 
 
@@ -68,19 +76,32 @@ class Scrapyd:
 
     def call(self, endpoint, method="GET", **params):
         try:
-            response = requests.request(method, self.url + endpoint, auth=self.auth, timeout=TIMEOUT,
-                                        **({"params": params} if method == "GET" else {"data": params}))
+            response = requests.request(
+                method,
+                self.url + endpoint,
+                auth=self.auth,
+                timeout=TIMEOUT,
+                **({"params": params} if method == "GET" else {"data": params}),
+            )
         except requests.RequestException as e:
-            raise DeployError(f"cannot reach Scrapyd at {self.url}: {e.__class__.__name__}; is it running?") from None
+            raise DeployError(
+                f"cannot reach Scrapyd at {self.url}: {e.__class__.__name__}; is it running?"
+            ) from None
         if response.status_code == 401:
-            raise DeployError(f"Scrapyd at {self.url} refused the credentials (HTTP 401): check "
-                              f"SCRAPYD_USERNAME/SCRAPYD_PASSWORD against the server's")
+            raise DeployError(
+                f"Scrapyd at {self.url} refused the credentials (HTTP 401): check "
+                f"SCRAPYD_USERNAME/SCRAPYD_PASSWORD against the server's"
+            )
         if response.status_code != 200:
-            raise DeployError(f"Scrapyd at {self.url}{endpoint} answered HTTP {response.status_code}")
+            raise DeployError(
+                f"Scrapyd at {self.url}{endpoint} answered HTTP {response.status_code}"
+            )
         try:
             data = response.json()
         except ValueError:
-            raise DeployError(f"Scrapyd at {self.url}{endpoint} did not answer JSON: {response.text[:200]!r}") from None
+            raise DeployError(
+                f"Scrapyd at {self.url}{endpoint} did not answer JSON: {response.text[:200]!r}"
+            ) from None
         if data.get("status") != "ok":
             raise DeployError(f"Scrapyd {endpoint}: {data.get('message', data)}")
         return data
@@ -99,11 +120,13 @@ def check_order(versions, version):
             raise DeployError(
                 f"Scrapyd holds version {old!r}, which is not a PEP 440 version (Scrapyd replaces characters "
                 f"outside [A-Za-z0-9_-] with '_'): with it Scrapyd compares versions as strings and may run the "
-                f"wrong egg. Delete it first (delversion.json, see README)") from None
+                f"wrong egg. Delete it first (delversion.json, see README)"
+            ) from None
         if old != version and parsed >= new:
             raise DeployError(
                 f"Scrapyd holds version {old!r}, which sorts after {version!r}, so Scrapyd would keep running "
-                f"it. Delete it first (delversion.json, see README)")
+                f"it. Delete it first (delversion.json, see README)"
+            )
 
 
 def preflight(name, version):
@@ -122,14 +145,20 @@ def verify(name, version, spider, answer):
             raise DeployError(rejection(str(data.get("message", data))))
         if data.get("version") != version:
             raise DeployError(f"Scrapyd stored version {data.get('version')!r}, not {version!r}")
-        spiders = scrapyd.call("listspiders.json", project=scrapyd.project, _version=version)["spiders"]
+        spiders = scrapyd.call("listspiders.json", project=scrapyd.project, _version=version)[
+            "spiders"
+        ]
         if spider not in spiders:
-            raise DeployError(f"the deployed egg does not list spider {spider!r} (it lists: {spiders})")
+            raise DeployError(
+                f"the deployed egg does not list spider {spider!r} (it lists: {spiders})"
+            )
     except DeployError as e:
         raise DeployError(f"{e}\n{remove_broken(scrapyd, version)}") from None
     latest = scrapyd.versions()[-1]
     if latest != version:
-        raise DeployError(f"Scrapyd will run version {latest!r}, not the one just deployed ({version!r})")
+        raise DeployError(
+            f"Scrapyd will run version {latest!r}, not the one just deployed ({version!r})"
+        )
 
 
 def rejection(message):
@@ -139,8 +168,10 @@ def rejection(message):
     last = message.splitlines()[-1] if message else "no message"
     hint = ""
     if re.search(r"\b(ModuleNotFoundError|ImportError)\b", last):
-        hint = ("\n   Scrapyd does not install an egg's requirements: the module must be in Scrapyd's own "
-                "environment (requirements.txt, the Dockerfile) or in the egg (setup.py)")
+        hint = (
+            "\n   Scrapyd does not install an egg's requirements: the module must be in Scrapyd's own "
+            "environment (requirements.txt, the Dockerfile) or in the egg (setup.py)"
+        )
     return f"Scrapyd rejected the egg; loading it on the server failed:\n{message}\n=> {last}{hint}"
 
 
@@ -152,7 +183,9 @@ def remove_broken(scrapyd, version):
             return f"version {version} was not stored"
         scrapyd.call("delversion.json", method="POST", project=scrapyd.project, version=version)
         versions = scrapyd.versions()
-        running = f"version {versions[-1]} runs" if versions else "no version of the project is left"
+        running = (
+            f"version {versions[-1]} runs" if versions else "no version of the project is left"
+        )
         return f"removed the rejected version {version} from Scrapyd; {running}"
     except DeployError as e:
         return f"could not remove the rejected version {version} ({e}): delete it (README) before scheduling"

@@ -44,7 +44,9 @@ def mongo_uri(tmp_path_factory):
     build = subprocess.run([ROOT / "scripts/ferretdb.sh", "build"], capture_output=True, text=True)
     if build.returncode != 0:
         reason = (build.stderr.strip().splitlines() or ["no output"])[-1]
-        pytest.skip(f"no MongoDB-wire server: MONGO_URI is not set and FerretDB cannot be built ({reason})")
+        pytest.skip(
+            f"no MongoDB-wire server: MONGO_URI is not set and FerretDB cannot be built ({reason})"
+        )
     data = tmp_path_factory.mktemp("ferretdb")
     port = free_port()
     subprocess.run([ROOT / "scripts/ferretdb.sh", "start", str(data), str(port)], check=True)
@@ -97,8 +99,9 @@ class RunningCrawl:
 
     def __init__(self, command, env, stats_file):
         self.stats_file = stats_file
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
 
     def wait(self, timeout=600):
         _, log = self.proc.communicate(timeout=timeout)
@@ -113,8 +116,16 @@ def crawl(mongo_uri, tmp_path_factory):
 
     def start(base_url, database, *args, settings=None, env=None):
         stats_file = tmp_path_factory.mktemp("crawl") / "stats.json"
-        command = [sys.executable, "-m", "scrapy", "crawl", "oldsite",
-                   "-a", f"base_url={base_url}", *args]
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "oldsite",
+            "-a",
+            f"base_url={base_url}",
+            *args,
+        ]
         options = {
             "MONGO_DATABASE": database,
             "STATS_FILE": str(stats_file),

@@ -4,14 +4,13 @@ MongoDB. Every stored Arabic title and body is checked exactly."""
 
 import pytest
 from scrapy.http import HtmlResponse, Request
-from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
 from newscrawl.pipelines.clean import CleanTextPipeline
 from newscrawl.pipelines.dates import DatesPipeline
-from newscrawl.spiders.oldsite import OldsiteSpider
 from newscrawl.text.chars import TASHKEEL_RE, fold
 from tests.replica import arabic, site
+from tests.spiders import make_spider
 
 ORIGIN = "http://127.0.0.1:8765"
 EXPECTED_AR = [e for e in site.EXPECTED_DOCS if e["language"] == "ar"]
@@ -42,9 +41,8 @@ def test_the_edition_is_complete():
 
 def crawl_in_process(path):
     """The items the spider and the text pipelines make of one replica page."""
-    crawler = get_crawler(OldsiteSpider)
-    spider = OldsiteSpider(base_url=ORIGIN, render="never")
-    spider._set_crawler(crawler)
+    spider = make_spider(ORIGIN, render="never")
+    crawler = spider.crawler
     url = ORIGIN + site.enc(path)
     page = site.render(path, origin=ORIGIN)
     response = HtmlResponse(url, body=page.body, encoding="utf-8", request=Request(url))

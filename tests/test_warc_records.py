@@ -2,6 +2,7 @@
 ``Request``/``Response`` objects through the real middlewares, files read
 back with warcio."""
 
+import asyncio
 import gzip
 import ipaddress
 import json
@@ -11,19 +12,20 @@ from io import BytesIO
 import pytest
 import scrapy
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl import settings as project
 from newscrawl import wayback
+from newscrawl.arguments import public_arguments
 from newscrawl.items import ArticleItem
 from newscrawl.warc import index, records
 from newscrawl.warc.middleware import (
     META_KEY,
     WarcMiddleware,
     WarcProvenanceMiddleware,
-    public_arguments,
 )
 from newscrawl.warc.reader import ArchiveIndex, NoWarcFiles, scan, warc_files
 from newscrawl.warc.writer import file_name
@@ -41,25 +43,42 @@ class Recorder:
     """A WarcMiddleware of a crawler whose spider has a few arguments."""
 
     def __init__(self, directory, **settings):
-        self.crawler = get_crawler(scrapy.Spider, project_settings(WARC_DIR=str(directory),
-                                                                   **settings))
+        self.crawler = get_crawler(
+            scrapy.Spider, project_settings(WARC_DIR=str(directory), **settings)
+        )
         self.spider = scrapy.Spider("oldsite")
-        self.spider.arguments = {"base_url": "http://user:secret@old.example", "languages": "en",
-                                 "api_token": "t0ps3cret"}
+        self.spider.arguments = {
+            "base_url": "http://user:secret@old.example",
+            "languages": "en",
+            "api_token": "t0ps3cret",
+        }
         self.crawler.stats.set_value("crawl_id", "65a1b2c3d4e5f60718293a4b")
         self.mw = WarcMiddleware.from_crawler(self.crawler)
         self.mw.spider_opened(self.spider)
 
     def fetch(self, url, body=PAGE, status=200, headers=None, meta=None, request_headers=None):
         request = Request(url, meta=meta or {}, headers=request_headers)
-        response = Response(url, status=status, body=body, request=request, protocol="HTTP/1.1",
-                            headers=headers or {"Content-Type": "text/html; charset=utf-8"},
-                            ip_address=ipaddress.ip_address("127.0.0.1"))
-        self.mw.record(request, response)
+        response = Response(
+            url,
+            status=status,
+            body=body,
+            request=request,
+            protocol="HTTP/1.1",
+            headers=headers or {"Content-Type": "text/html; charset=utf-8"},
+            ip_address=ipaddress.ip_address("127.0.0.1"),
+        )
+        self.respond(request, response)
         return request, response
 
+    def respond(self, request, response):
+        """The middleware's ``process_response`` (its writer thread included),
+        as the engine calls it."""
+        passed = asyncio.run(self.mw.process_response(request, response))
+        assert passed is response
+        return passed
+
     def close(self):
-        self.mw._finish()
+        asyncio.run(self.mw.spider_closed(self.spider, "finished"))
 
 
 def read(directory):
@@ -67,17 +86,32 @@ def read(directory):
     for path in warc_files(directory):
         with open(path, "rb") as stream:
             for record in ArchiveIterator(stream, check_digests="raise"):
-                found.append((path.name, record.rec_type, record.rec_headers, record.http_headers,
-                              record.raw_stream.read()))
+                found.append(
+                    (
+                        path.name,
+                        record.rec_type,
+                        record.rec_headers,
+                        record.http_headers,
+                        record.raw_stream.read(),
+                    )
+                )
     return found
 
 
 def test_the_response_as_it_came_off_the_wire(tmp_path):
     recorder = Recorder(tmp_path)
     raw = gzip.compress(PAGE)
-    request, _ = recorder.fetch(f"{SITE}/en/world/a?page=2&x=%D8%A7", body=raw, headers={
-        "Content-Type": "text/html", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked"},
-        request_headers={"Referer": f"{SITE}/en"}, meta={"via_more": True})
+    request, _ = recorder.fetch(
+        f"{SITE}/en/world/a?page=2&x=%D8%A7",
+        body=raw,
+        headers={
+            "Content-Type": "text/html",
+            "Content-Encoding": "gzip",
+            "Transfer-Encoding": "chunked",
+        },
+        request_headers={"Referer": f"{SITE}/en"},
+        meta={"via_more": True},
+    )
     recorder.close()
     found = read(tmp_path)
     assert [kind for _, kind, *_ in found] == ["warcinfo", "response", "request", "metadata"]
@@ -120,10 +154,17 @@ def test_identical_payloads_become_revisits_and_errors_never_do(tmp_path):
     recorder.fetch(f"{SITE}/en/gone", body=b"Not found", status=404)
     recorder.fetch(f"{SITE}/en/gone-too", body=b"Not found", status=404)
     recorder.close()
-    kinds = {warc.get_header("WARC-Target-URI"): kind for _, kind, warc, *_ in read(tmp_path)
-             if kind in ("response", "revisit")}
-    assert kinds == {f"{SITE}/en/a": "response", f"{SITE}/en/a?page=1": "revisit",
-                     f"{SITE}/en/gone": "response", f"{SITE}/en/gone-too": "response"}
+    kinds = {
+        warc.get_header("WARC-Target-URI"): kind
+        for _, kind, warc, *_ in read(tmp_path)
+        if kind in ("response", "revisit")
+    }
+    assert kinds == {
+        f"{SITE}/en/a": "response",
+        f"{SITE}/en/a?page=1": "revisit",
+        f"{SITE}/en/gone": "response",
+        f"{SITE}/en/gone-too": "response",
+    }
     revisit = next(warc for _, kind, warc, *_ in read(tmp_path) if kind == "revisit")
     assert revisit.get_header("WARC-Refers-To-Target-URI") == f"{SITE}/en/a"
     assert request.meta[META_KEY]["record_id"] == revisit.get_header("WARC-Record-ID")
@@ -152,7 +193,10 @@ def test_a_new_file_at_the_size_limit(tmp_path):
     paths = warc_files(tmp_path)
     assert len(paths) >= 3
     assert [p.name.rsplit("-", 1)[1] for p in paths][:3] == [
-        "00000.warc.gz", "00001.warc.gz", "00002.warc.gz"]
+        "00000.warc.gz",
+        "00001.warc.gz",
+        "00002.warc.gz",
+    ]
     for path in paths:
         kinds = [kind for name, kind, *_ in read(tmp_path) if name == path.name]
         assert kinds[0] == "warcinfo" and kinds.count("warcinfo") == 1
@@ -170,10 +214,19 @@ def test_a_wayback_replay_reads_as_a_capture_of_the_old_site(tmp_path):
     recorder = Recorder(tmp_path)
     original = "https://iranintl.com/en/iran/a-page"
     replay = f"https://web.archive.org/web/20200102030405id_/{original}"
-    recorder.fetch(replay, meta=wayback.meta(wayback.REPLAY_SLOT, capture_timestamp="20200102030405",
-                                             wayback_url=f"{SITE}/en/iran/a-page"))
-    recorder.fetch("https://web.archive.org/cdx/search/cdx?url=x", body=b"[]",
-                   meta=wayback.meta(wayback.CDX_SLOT))
+    recorder.fetch(
+        replay,
+        meta=wayback.meta(
+            wayback.REPLAY_SLOT,
+            capture_timestamp="20200102030405",
+            wayback_url=f"{SITE}/en/iran/a-page",
+        ),
+    )
+    recorder.fetch(
+        "https://web.archive.org/cdx/search/cdx?url=x",
+        body=b"[]",
+        meta=wayback.meta(wayback.CDX_SLOT),
+    )
     recorder.close()
     found = [(kind, warc) for _, kind, warc, *_ in read(tmp_path) if kind != "warcinfo"]
     assert [kind for kind, _ in found] == ["response", "request", "metadata"]  # no CDX answer
@@ -188,9 +241,13 @@ def test_the_rendered_dom_is_an_extra_conversion_record(tmp_path):
     recorder = Recorder(tmp_path)
     plain, _ = recorder.fetch(f"{SITE}/en/js")
     request = Request(f"{SITE}/en/js", meta={"playwright": True, "render_reason": "empty_body"})
-    dom = HtmlResponse(request.url, body=b"<html><body><p>Rendered.</p></body></html>",
-                       request=request, encoding="utf-8")
-    recorder.mw.record(request, dom)
+    dom = HtmlResponse(
+        request.url,
+        body=b"<html><body><p>Rendered.</p></body></html>",
+        request=request,
+        encoding="utf-8",
+    )
+    recorder.respond(request, dom)
     recorder.close()
     found = [(kind, warc, payload) for _, kind, warc, _, payload in read(tmp_path)]
     conversion = next(item for item in found if item[0] == "conversion")
@@ -204,9 +261,10 @@ def test_cached_responses_are_not_recorded(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en")
     cached = Response(request.url, body=PAGE, flags=["cached"], request=request)
-    assert not recorder.mw.record(request, cached)
+    recorder.respond(request, cached)
     recorder.close()
     assert not list(tmp_path.glob("*.warc.gz"))
+    assert META_KEY not in request.meta and "warc/records" not in recorder.crawler.stats.get_stats()
 
 
 def test_items_carry_the_location_of_their_record():
@@ -214,18 +272,25 @@ def test_items_carry_the_location_of_their_record():
     request = Request(f"{SITE}/en/a", meta={META_KEY: location})
     response = HtmlResponse(request.url, body=PAGE, request=request)
     follow = Request(f"{SITE}/en/b")
-    out = list(WarcProvenanceMiddleware().process_spider_output(
-        response, [ArticleItem(url=request.url), follow, {"other": 1}]))
+    out = list(
+        WarcProvenanceMiddleware().process_spider_output(
+            response, [ArticleItem(url=request.url), follow, {"other": 1}]
+        )
+    )
     assert out[0]["warc"] == location and out[1] is follow and out[2] == {"other": 1}
 
 
 def test_replayed_responses_are_the_recorded_ones(tmp_path):
     recorder = Recorder(tmp_path)
     raw = gzip.compress(PAGE)
-    recorder.fetch(f"{SITE}/en/a", body=raw, headers={"Content-Type": "text/html",
-                                                      "Content-Encoding": "gzip"})
-    recorder.fetch(f"{SITE}/en/a?page=1", body=raw, headers={"Content-Type": "text/html",
-                                                             "Content-Encoding": "gzip"})
+    recorder.fetch(
+        f"{SITE}/en/a", body=raw, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
+    recorder.fetch(
+        f"{SITE}/en/a?page=1",
+        body=raw,
+        headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+    )
     recorder.close()
     archive = ArchiveIndex(warc_files(tmp_path))
     pages = list(archive.pages())
@@ -290,8 +355,11 @@ def test_source_warc_takes_the_crawl_origin_from_the_files(tmp_path):
 
 
 def test_warcio_reads_a_record_written_in_memory():
-    record = records.exchange(Request(f"{SITE}/x"), Response(f"{SITE}/x", body=b"abc"),
-                              __import__("datetime").datetime.now())[0]
+    record = records.exchange(
+        Request(f"{SITE}/x"),
+        Response(f"{SITE}/x", body=b"abc"),
+        __import__("datetime").datetime.now(),
+    )[0]
     from warcio.warcwriter import WARCWriter
 
     buffer = BytesIO()
@@ -305,7 +373,7 @@ def test_a_page_only_the_browser_fetched_is_replayed_from_its_dom(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en/always", meta={"playwright": True, "render_reason": "always"})
     dom = HtmlResponse(request.url, body=PAGE, request=request, encoding="utf-8")
-    recorder.mw.record(request, dom)
+    recorder.respond(request, dom)
     recorder.close()
     archive = ArchiveIndex(warc_files(tmp_path))
     (entry,) = archive.pages()
@@ -318,7 +386,7 @@ def test_a_body_cut_off_by_the_connection_is_marked_truncated(tmp_path):
     recorder = Recorder(tmp_path)
     request = Request(f"{SITE}/en/cut")
     cut = Response(request.url, body=PAGE[:30], flags=["dataloss"], request=request)
-    recorder.mw.record(request, cut)
+    recorder.respond(request, cut)
     recorder.close()
     (warc,) = [w for _, kind, w, *_ in read(tmp_path) if kind == "response"]
     assert warc.get_header("WARC-Truncated") == "disconnect"
@@ -328,12 +396,94 @@ def test_the_index_made_while_writing_is_cdxj_indexers(tmp_path):
     recorder = Recorder(tmp_path)
     recorder.fetch(f"{SITE}/en/a", headers={"Content-Type": "text/html; charset=utf-8"})
     recorder.fetch(f"{SITE}/en/a?page=1")
-    recorder.fetch(f"{SITE}/%D8%B3%DB%8C%D8%A7%D8%B3%D8%AA/x", body=b"Gone", status=404,
-                   headers={"Content-Type": "text/plain"})
-    recorder.fetch(f"{SITE}/en/moved", body=b"", status=301,
-                   headers={"Location": f"{SITE}/en/a"})
+    recorder.fetch(
+        f"{SITE}/%D8%B3%DB%8C%D8%A7%D8%B3%D8%AA/x",
+        body=b"Gone",
+        status=404,
+        headers={"Content-Type": "text/plain"},
+    )
+    recorder.fetch(f"{SITE}/en/moved", body=b"", status=301, headers={"Location": f"{SITE}/en/a"})
     recorder.close()
     (path,) = warc_files(tmp_path)
     ours = index.cdxj_path(path).read_text()
     assert len(ours.splitlines()) == 4
     assert index.write_cdxj(path).read_text() == ours  # cdxj-indexer over the file
+
+
+def test_no_credentials_or_cookies_in_the_request_records(tmp_path):
+    recorder = Recorder(tmp_path)
+    url = "http://user:s3cret@old.example:8080/en/a"
+    request = Request(
+        url,
+        meta={"proxy": "http://puser:pr0xy@proxy.example:3128"},
+        headers={
+            "Authorization": "Basic dXNlcjpzM2NyZXQ=",
+            "Cookie": "SESS=abc123",
+            "Referer": "http://user:s3cret@old.example:8080/en",
+            "Accept-Language": "en",
+        },
+    )
+    HttpProxyMiddleware.from_crawler(recorder.crawler).process_request(request)
+    assert request.headers.get("Proxy-Authorization")  # what Scrapy leaves in request.headers
+    recorder.respond(request, Response(url, body=PAGE, request=request))
+    recorder.close()
+    (path,) = warc_files(tmp_path)
+    raw = gzip.decompress(path.read_bytes())
+    for secret in (b"s3cret", b"pr0xy", b"cHV", b"dXNlcjpzM2NyZXQ=", b"abc123", b"user:"):
+        assert secret not in raw
+    found = read(tmp_path)
+    (req,) = [http for _, kind, _, http, _ in found if kind == "request"]
+    assert req.get_header("Host") == "old.example:8080"
+    assert req.get_header("Accept-Language") == "en"  # the other headers are kept
+    for name in ("Authorization", "Proxy-Authorization", "Cookie"):
+        assert req.get_header(name) is None
+    uris = {warc.get_header("WARC-Target-URI") for _, kind, warc, *_ in found if kind != "warcinfo"}
+    assert uris == {"http://old.example:8080/en/a"}
+
+
+class FullDisk:
+    """A WARC file on a disk that fills up: the failing write stores part of
+    its data, then raises ENOSPC."""
+
+    def __init__(self, raw, fail_at):
+        self.raw, self.fail_at, self.calls = raw, fail_at, 0
+
+    def write(self, data):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            self.raw.write(bytes(data)[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+        return self.raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+def test_a_failed_write_leaves_the_next_records_where_their_locations_say(tmp_path, caplog):
+    recorder = Recorder(tmp_path)
+    recorder.fetch(f"{SITE}/en/a")
+    files = recorder.mw.files
+    files._file = FullDisk(files._file, fail_at=1)
+    lost, _ = recorder.fetch(f"{SITE}/en/lost", body=PAGE * 50)
+    after = [recorder.fetch(f"{SITE}/en/{n}", body=PAGE + str(n).encode())[0] for n in range(2)]
+    recorder.close()
+    assert recorder.crawler.stats.get_value("warc/errors") == 1
+    assert "No space left on device" in caplog.text and "the crawl goes on" in caplog.text
+    assert META_KEY not in lost.meta  # no item points to a record that is not there
+    (path,) = warc_files(tmp_path)
+    uris = [
+        warc.get_header("WARC-Target-URI")
+        for _, kind, warc, *_ in read(tmp_path)
+        if kind == "response"
+    ]
+    assert uris == [f"{SITE}/en/a", f"{SITE}/en/0", f"{SITE}/en/1"]  # every record whole
+    for request in after:
+        where = request.meta[META_KEY]
+        with open(path, "rb") as stream:
+            stream.seek(where["offset"])
+            record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_headers.get_header("WARC-Record-ID") == where["record_id"]
+        assert record.rec_headers.get_header("WARC-Target-URI") == request.url
+    ours = index.cdxj_path(path).read_text()
+    assert "/en/lost" not in ours
+    assert index.write_cdxj(path).read_text() == ours  # cdxj-indexer over the file agrees

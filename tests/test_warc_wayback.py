@@ -13,12 +13,18 @@ from tests.replica.wayback import start
 from tests.test_wayback import BASE, FAST
 
 
-def test_wayback_replays_are_archived_as_captures_and_re_extracted(crawl, module_db, mongo_db,
-                                                                   tmp_path):
+def test_wayback_replays_are_archived_as_captures_and_re_extracted(
+    crawl, module_db, mongo_db, tmp_path
+):
     warc_dir = tmp_path / "warc"
     with start() as archive:
-        live = crawl(BASE, module_db.name, "-a", "source=wayback",
-                     settings={**archive.settings(), **FAST, "WARC_DIR": str(warc_dir)})
+        live = crawl(
+            BASE,
+            module_db.name,
+            "-a",
+            "source=wayback",
+            settings={**archive.settings(), **FAST, "WARC_DIR": str(warc_dir)},
+        )
         replay_host = urlsplit(archive.settings()["WAYBACK_REPLAY_URL"]).netloc
     assert live.returncode == 0, live
     captures = []
@@ -26,10 +32,13 @@ def test_wayback_replays_are_archived_as_captures_and_re_extracted(crawl, module
         with open(path, "rb") as stream:
             for record in ArchiveIterator(stream):
                 headers = record.rec_headers
-                assert urlsplit(headers.get_header("WARC-Target-URI") or "http://x").netloc \
-                    != replay_host  # never the archive's own URL
+                assert (
+                    urlsplit(headers.get_header("WARC-Target-URI") or "http://x").netloc
+                    != replay_host
+                )  # never the archive's own URL
                 if record.rec_type in ("response", "revisit") and headers.get_header(
-                        records.SOURCE_URI):
+                    records.SOURCE_URI
+                ):
                     captures.append(headers)
     assert len(captures) == live.stats["wayback/replays"]
     for headers in captures:

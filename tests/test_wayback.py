@@ -22,8 +22,12 @@ from tests.replica.wayback import ALIAS, NEW_SITE_URL, doc_captures, expected_bo
 
 BASE = "https://old.iranintl.com"
 CDX_RATE = 300  # a minute: 0.2 s apart, so that the test takes seconds
-FAST = {"WAYBACK_CDX_RATE": str(CDX_RATE), "WAYBACK_REPLAY_RATE": "6000",
-        "WAYBACK_REPLAY_CONCURRENCY": "3", "WAYBACK_CDX_LIMIT": "20"}
+FAST = {
+    "WAYBACK_CDX_RATE": str(CDX_RATE),
+    "WAYBACK_REPLAY_RATE": "6000",
+    "WAYBACK_REPLAY_CONCURRENCY": "3",
+    "WAYBACK_CDX_LIMIT": "20",
+}
 HOST_END = {"old.iranintl.com": None, "iranintl.com": "202109"}  # settings.WAYBACK_HOSTS
 # Distinct pages the fake archive holds for both languages: the documents, the
 # Arabic-yeh alias, and the listings /en, /, /en/world (and ?page=1), /سیاست, /en/contact.
@@ -35,15 +39,24 @@ def old_url(path):
 
 
 def from_wayback(crawl, archive, database, *args, settings=None):
-    return crawl(BASE, database, "-a", "source=wayback", *args,
-                 settings={**archive.settings(), **FAST, **(settings or {})})
+    return crawl(
+        BASE,
+        database,
+        "-a",
+        "source=wayback",
+        *args,
+        settings={**archive.settings(), **FAST, **(settings or {})},
+    )
 
 
 def eligible(capture, start=None, end=None):
     """Whether a capture may be chosen: what the CDX query lets through."""
     host = urlsplit(capture.original).hostname.removeprefix("www.")
-    return (capture.statuscode == "200" and capture.mimetype == "text/html"
-            and wayback.within(capture.timestamp, start, wayback.earliest(end, HOST_END[host])))
+    return (
+        capture.statuscode == "200"
+        and capture.mimetype == "text/html"
+        and wayback.within(capture.timestamp, start, wayback.earliest(end, HOST_END[host]))
+    )
 
 
 def newest(path, start=None, end=None):
@@ -57,11 +70,18 @@ def archived(module_db, crawl):
     """One crawl of a fake archive whose first CDX answer is a 429, with
     AutoThrottle on (it must leave the archive's pace alone)."""
     with start(throttle=1, retry_after="1") as archive:
-        result = from_wayback(crawl, archive, module_db.name,
-                              settings={"AUTOTHROTTLE_ENABLED": "True"})
+        result = from_wayback(
+            crawl, archive, module_db.name, settings={"AUTOTHROTTLE_ENABLED": "True"}
+        )
     assert result.returncode == 0, result
-    return SimpleNamespace(result=result, db=module_db, stats=result.stats, archive=archive,
-                           cdx=list(archive.cdx_log), replays=list(archive.replay_log))
+    return SimpleNamespace(
+        result=result,
+        db=module_db,
+        stats=result.stats,
+        archive=archive,
+        cdx=list(archive.cdx_log),
+        replays=list(archive.replay_log),
+    )
 
 
 def test_every_document_recovered_once_under_its_old_site_url(archived):
@@ -78,8 +98,17 @@ def test_the_newest_capture_is_stored(archived, expected):
     chosen = newest(expected["path"])
     assert chosen.version == "newest"  # the fake's own promise
     assert (doc["source"], doc["capture_timestamp"]) == ("wayback", chosen.timestamp)
-    for field in ("language", "kind", "title", "body", "section", "tags", "authors",
-                  "published_at", "published_raw"):
+    for field in (
+        "language",
+        "kind",
+        "title",
+        "body",
+        "section",
+        "tags",
+        "authors",
+        "published_at",
+        "published_raw",
+    ):
         assert doc[field] == expected[field], field
     assert len(doc["image_urls"]) == expected["image_count"]
 
@@ -88,8 +117,9 @@ def test_captures_of_every_host_and_spelling_make_one_document(archived):
     hosts = {urlsplit(e["original"]).netloc for e in archived.replays}
     assert hosts == {"old.iranintl.com", "old.iranintl.com:80", "iranintl.com"}
     from_iranintl = [e for e in EXPECTED_DOCS if "//iranintl.com/" in newest(e["path"]).original]
-    assert from_iranintl and all(archived.db.articles.find_one({"url": old_url(e["path"])})
-                                 for e in from_iranintl)
+    assert from_iranintl and all(
+        archived.db.articles.find_one({"url": old_url(e["path"])}) for e in from_iranintl
+    )
     # The alias and its canonical spelling are two pages of the capture list but one article.
     assert archived.db.articles.count_documents({"url": old_url(ALIAS[1])}) == 1
     assert archived.stats["oldsite/duplicate_pages"] == 1
@@ -175,7 +205,9 @@ def test_at_takes_the_closest_capture(mongo_db, crawl):
         assert doc["title"] == expected["title"]
     # A top-up replays only what is not stored yet: the listings and the alias.
     with start() as archive:
-        top_up = from_wayback(crawl, archive, mongo_db.name, "-a", "at=20200815", "-a", "skip_known=1")
+        top_up = from_wayback(
+            crawl, archive, mongo_db.name, "-a", "at=20200815", "-a", "skip_known=1"
+        )
     assert top_up.returncode == 0, top_up
     assert top_up.stats["oldsite/skipped_known"] == len(EXPECTED_DOCS)
     assert len(archive.replay_log) == LISTED_PAGES - len(EXPECTED_DOCS)
@@ -185,15 +217,27 @@ def test_at_takes_the_closest_capture(mongo_db, crawl):
 def test_from_and_to_bound_the_captures(mongo_db, crawl):
     start_ts, end_ts = "2021", "20211231"
     with start() as archive:
-        result = from_wayback(crawl, archive, mongo_db.name, "-a", f"from={start_ts}",
-                              "-a", f"to={end_ts}", "-a", "languages=en")
+        result = from_wayback(
+            crawl,
+            archive,
+            mongo_db.name,
+            "-a",
+            f"from={start_ts}",
+            "-a",
+            f"to={end_ts}",
+            "-a",
+            "languages=en",
+        )
     assert result.returncode == 0, result
     sent = {e["params"]["url"][0]: e["params"] for e in archive.cdx_log}
     assert sent["old.iranintl.com/en/"]["from"] == ["2021"]
     assert sent["old.iranintl.com/en/"]["to"] == ["20211231"]
     assert sent["iranintl.com/en/"]["to"] == ["202109"]  # the tighter of the two
-    wanted = {e["path"]: (e, newest(e["path"], start_ts, end_ts))
-              for e in EXPECTED_DOCS if e["language"] == "en"}
+    wanted = {
+        e["path"]: (e, newest(e["path"], start_ts, end_ts))
+        for e in EXPECTED_DOCS
+        if e["language"] == "en"
+    }
     wanted = {path: pair for path, pair in wanted.items() if pair[1] is not None}
     assert 0 < len(wanted) < len(EXPECTED_DOCS) // 2
     docs = {d["url"]: d for d in mongo_db.articles.find()}
@@ -224,8 +268,11 @@ def test_an_incomplete_capture_list_is_said_and_fails_the_crawl(mongo_db, crawl)
     assert "The Wayback Machine capture list is incomplete" in result.log
     assert result.stats["wayback/cdx_failed"] == 1
     # What old.iranintl.com holds is still stored.
-    on_old_host = [e for e in EXPECTED_DOCS if any(
-        eligible(c) and "old.iranintl.com" in c.original for c in doc_captures(e["path"]))]
+    on_old_host = [
+        e
+        for e in EXPECTED_DOCS
+        if any(eligible(c) and "old.iranintl.com" in c.original for c in doc_captures(e["path"]))
+    ]
     assert mongo_db.articles.count_documents({}) == len(on_old_host) > 0
 
 
@@ -233,8 +280,10 @@ def test_an_incomplete_capture_list_is_said_and_fails_the_crawl(mongo_db, crawl)
 def test_cdx_answers_and_resume_keys():
     assert wayback.parse_cdx("") == ([], None)
     assert wayback.parse_cdx("[]") == ([], None)
-    text = ('[["timestamp","original"],["20200101000000","http://old.iranintl.com/en/x"],'
-            '[],["com%2Ciranintl%2Cold%29%2Fen%2Fx+20200101000000%21"]]')
+    text = (
+        '[["timestamp","original"],["20200101000000","http://old.iranintl.com/en/x"],'
+        '[],["com%2Ciranintl%2Cold%29%2Fen%2Fx+20200101000000%21"]]'
+    )
     rows, key = wayback.parse_cdx(text)
     assert rows == [{"timestamp": "20200101000000", "original": "http://old.iranintl.com/en/x"}]
     url = wayback.cdx_url("http://a/cdx", "old.iranintl.com/", None, "2021", 5, key)
@@ -249,9 +298,14 @@ def test_archived_urls_map_to_one_old_site_url():
     hosts = wayback.site_hosts({"old.iranintl.com": "", "iranintl.com": "2021"}, "old.iranintl.com")
     path = "/ایران/کم‌آبی-در-خوزستان"
     upper = quote(path, safe="/")
-    variants = [f"https://old.iranintl.com{upper}", f"http://old.iranintl.com:80{upper}",
-                f"https://www.iranintl.com{upper.lower()}", f"http://iranintl.com{upper}?utm_source=x",
-                f"https://iranintl.com{path}", f"old.iranintl.com{upper}/"]
+    variants = [
+        f"https://old.iranintl.com{upper}",
+        f"http://old.iranintl.com:80{upper}",
+        f"https://www.iranintl.com{upper.lower()}",
+        f"http://iranintl.com{upper}?utm_source=x",
+        f"https://iranintl.com{path}",
+        f"old.iranintl.com{upper}/",
+    ]
     keys = {article_key(wayback.on_site(v, BASE, hosts)) for v in variants}
     assert keys == {old_url(path)}
     assert wayback.on_site("https://twitter.com/IranIntl", BASE, hosts) is None
@@ -275,10 +329,13 @@ def test_the_newest_or_the_closest_capture_is_kept():
 
 def test_queries_follow_languages_and_host_ends():
     hosts = {"old.iranintl.com": "", "iranintl.com": "202109"}
-    assert wayback.queries(hosts, ("en",)) == [("old.iranintl.com/en/", None, None),
-                                               ("iranintl.com/en/", None, "202109")]
+    assert wayback.queries(hosts, ("en",)) == [
+        ("old.iranintl.com/en/", None, None),
+        ("iranintl.com/en/", None, "202109"),
+    ]
     assert wayback.queries(hosts, ("en", "fa"), "2022", "2023") == [
-        ("old.iranintl.com/", "2022", "2023")]
+        ("old.iranintl.com/", "2022", "2023")
+    ]
     assert wayback.queries(hosts, ("fa",), None, "2019")[1] == ("iranintl.com/", None, "2019")
 
 
@@ -313,12 +370,16 @@ class _Stats:
 
 def test_429s_pause_the_slot_and_back_off():
     slot = SimpleNamespace(delay=0.5, lastseen=0.0)
-    settings = Settings({"WAYBACK_BACKOFF": 10, "WAYBACK_BACKOFF_MAX": 100, "WAYBACK_RETRY_TIMES": 3})
+    settings = Settings(
+        {"WAYBACK_BACKOFF": 10, "WAYBACK_BACKOFF_MAX": 100, "WAYBACK_RETRY_TIMES": 3}
+    )
     engine = SimpleNamespace(downloader=SimpleNamespace(slots={wayback.REPLAY_SLOT: slot}))
     crawler = SimpleNamespace(settings=settings, stats=_Stats(), engine=engine)
     mw = WaybackThrottleMiddleware.from_crawler(crawler)
-    result = Request("http://archive/web/20200101000000id_/http://old.iranintl.com/en",
-                     meta={"download_slot": wayback.REPLAY_SLOT})
+    result = Request(
+        "http://archive/web/20200101000000id_/http://old.iranintl.com/en",
+        meta={"download_slot": wayback.REPLAY_SLOT},
+    )
     waits = []
     for retry_after in ("2", None, None, None):
         request = result

@@ -14,13 +14,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pymongo
 from pymongo.errors import PyMongoError
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.log import configure_logging
 
-from newscrawl.pipelines.mongo import connection_problem, describe_uri
+from newscrawl.mongo import MongoConfig, connection_problem
 from newscrawl.warc import wacz
 from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.reader import NoWarcFiles, warc_files
@@ -40,13 +39,21 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser):
         super().add_options(parser)
-        parser.add_argument("-o", "--output", metavar="FILE",
-                            help="the WACZ to write (default: WARC_DIR/<prefix>-<crawl>.wacz)")
-        parser.add_argument("--crawl", metavar="ID",
-                            help="the crawl to package (default: the one of the newest file)")
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="the WACZ to write (default: WARC_DIR/<prefix>-<crawl>.wacz)",
+        )
+        parser.add_argument(
+            "--crawl",
+            metavar="ID",
+            help="the crawl to package (default: the one of the newest file)",
+        )
         parser.add_argument("--all", action="store_true", help="package every file found")
-        parser.add_argument("--no-pages", action="store_true",
-                            help="do not read the stored articles from MongoDB")
+        parser.add_argument(
+            "--no-pages", action="store_true", help="do not read the stored articles from MongoDB"
+        )
 
     def run(self, args, opts):
         configure_logging(self.settings)
@@ -62,8 +69,11 @@ class Command(ScrapyCommand):
             if not files:
                 raise UsageError(f"no WARC file of crawl {opts.crawl} among {len(found)} files")
         files = wacz.with_revisited(files, files[0].parent)
-        output = Path(opts.output) if opts.output else \
-            config.directory / f"{config.prefix}-{crawl_id or 'all'}.wacz"
+        output = (
+            Path(opts.output)
+            if opts.output
+            else config.directory / f"{config.prefix}-{crawl_id or 'all'}.wacz"
+        )
         entries = [] if opts.no_pages else self.pages(files)
         if entries is None:
             self.exitcode = 1
@@ -75,23 +85,32 @@ class Command(ScrapyCommand):
             self.exitcode = 1
             return
         valid, said = wacz.validate(output)
-        print(f"{output}: {len(files)} WARC files, {len(entries)} pages"
-              + ("" if valid else " (py-wacz says it is not valid)"), flush=True)
+        print(
+            f"{output}: {len(files)} WARC files, {len(entries)} pages"
+            + ("" if valid else " (py-wacz says it is not valid)"),
+            flush=True,
+        )
         if not valid:
             logger.error("py-wacz's validator rejects %s: %s", output, said.strip()[-300:])
             self.exitcode = 1
 
     def pages(self, files):
-        s = self.settings
-        uri, timeout = s.get("MONGO_URI"), s.getfloat("MONGO_CONNECT_TIMEOUT", 10.0)
+        """The pages list of the stored documents recorded in *files*; None
+        when MongoDB cannot be read (said in one line)."""
+        config = MongoConfig.from_settings(self.settings)
         names = [p.name for p in files]
         try:
-            with pymongo.MongoClient(uri, serverSelectionTimeoutMS=int(timeout * 1000)) as client:
-                articles = client[s.get("MONGO_DATABASE")][s.get("MONGO_COLLECTION", "articles")]
-                docs = list(articles.find({"warc.file": {"$in": names}},
-                                          {"title": True, "warc": True, "_id": False}))
+            with config.sync_client(appname="newscrawl-wacz") as client:
+                articles = client[config.database][config.collection]
+                docs = list(
+                    articles.find(
+                        {"warc.file": {"$in": names}}, {"title": True, "warc": True, "_id": False}
+                    )
+                )
         except PyMongoError as exc:
-            logger.error("%s; or package without the page list: scrapy wacz --no-pages",
-                         connection_problem(exc, describe_uri(uri), timeout))
+            logger.error(
+                "%s; or package without the page list: scrapy wacz --no-pages",
+                connection_problem(exc, config.where, config.connect_timeout),
+            )
             return None
         return wacz.pages(docs, files)

@@ -71,8 +71,9 @@ class Source:
         Brief" block (which makes an article page a brief)."""
         return bool(response.meta.get("via_more"))
 
-    def links(self, response: HtmlResponse, page: Page, links: Any = None
-              ) -> Iterable[scrapy.Request]:
+    def links(
+        self, response: HtmlResponse, page: Page, links: Any = None
+    ) -> Iterable[scrapy.Request]:
         """Requests for the links of a parsed page (only if ``follow_links``)."""
         return ()
 
@@ -92,12 +93,18 @@ class Source:
         as incomplete (e.g. ``wayback_incomplete``)."""
         return None
 
-    def request(self, url: str, callback: str, errback: str | None = None,
-                **kwargs: Any) -> scrapy.Request:
+    def request(
+        self, url: str, callback: str, errback: str | None = None, **kwargs: Any
+    ) -> scrapy.Request:
         """A request whose response (or failure) goes to this source's method
         named *callback* (*errback*)."""
         meta = {**kwargs.pop("meta", {}), "source_callback": callback}
         if errback:
             meta["source_errback"] = errback
-        return scrapy.Request(url, callback=self.spider.parse_source,
-                              errback=self.spider.source_failed, meta=meta, **kwargs)
+        return scrapy.Request(
+            url,
+            callback=self.spider.parse_source,
+            errback=self.spider.source_failed,
+            meta=meta,
+            **kwargs,
+        )

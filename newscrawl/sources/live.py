@@ -57,8 +57,9 @@ class LiveConfig:
     def from_settings(cls, settings) -> LiveConfig:
         mode = str(settings.get("BLOCK_PAGERS") or "").strip().lower()
         if mode not in BLOCK_PAGER_MODES:
-            raise ValueError(f"BLOCK_PAGERS must be one of {', '.join(BLOCK_PAGER_MODES)}, "
-                             f"got {mode!r}")
+            raise ValueError(
+                f"BLOCK_PAGERS must be one of {', '.join(BLOCK_PAGER_MODES)}, got {mode!r}"
+            )
         return cls(block_pagers=mode)
 
 
@@ -92,8 +93,9 @@ def _block_of(element) -> str | None:
 
 def _is_brief_block(element) -> bool:
     classes = (element.get("class") or "").split()
-    return any(c in classes for c in BRIEF_BLOCK_CLASSES) \
-        or BRIEF_BLOCK_ID in (element.get("id") or "")
+    return any(c in classes for c in BRIEF_BLOCK_CLASSES) or BRIEF_BLOCK_ID in (
+        element.get("id") or ""
+    )
 
 
 def where(element, cache: dict) -> Where:
@@ -107,8 +109,10 @@ def where(element, cache: dict) -> Where:
     found = cache[node] if node is not None else NOWHERE
     for node in reversed(chain):
         block = _block_of(node)
-        found = Where(found.brief_block or _is_brief_block(node),
-                      found.block if block is None else (block or None))
+        found = Where(
+            found.brief_block or _is_brief_block(node),
+            found.block if block is None else (block or None),
+        )
         cache[node] = found
     return found
 
@@ -118,8 +122,14 @@ class Link:
 
     __slots__ = ("block", "page", "pager", "url", "via_more")
 
-    def __init__(self, url: str, via_more: bool, pager: bool, block: str | None = None,
-                 page: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        via_more: bool,
+        pager: bool,
+        block: str | None = None,
+        page: str | None = None,
+    ):
         self.url, self.via_more, self.pager = url, via_more, pager
         self.block, self.page = block, page  # for a pager of a site-wide block
 
@@ -171,8 +181,9 @@ class LiveSource(Source):
         super().__init__(spider, options)
         wayback_only = [name for name in ("from", "to", "at") if options.get(name)]
         if wayback_only:
-            raise ValueError("from, to and at choose Wayback Machine captures: "
-                             "use them with -a source=wayback")
+            raise ValueError(
+                "from, to and at choose Wayback Machine captures: use them with -a source=wayback"
+            )
         self.config: LiveConfig  # read in ``bind``
         self.seen: set[str] = set()  # URLs requested so far
 
@@ -208,8 +219,9 @@ class LiveSource(Source):
             self.seen.add(clean_url(url))
             yield self.spider.page_request(url)
 
-    def links(self, response: HtmlResponse, page: Page, links: list[Link] | None = None
-              ) -> Iterator[scrapy.Request]:
+    def links(
+        self, response: HtmlResponse, page: Page, links: list[Link] | None = None
+    ) -> Iterator[scrapy.Request]:
         """Requests for the page's links not requested before; its pagers
         last, and none of them when the page is a listing that repeats the
         page that linked to it. A site-wide block's page is requested once

@@ -45,8 +45,10 @@ class WarcSource(Source):
         super().__init__(spider, options)
         spec = str(options.get("warc") or "").strip()
         if not spec:
-            raise ValueError("source=warc needs -a warc=PATH: a WARC file, a directory of "
-                             "them or a glob (e.g. -a warc=data/warc)")
+            raise ValueError(
+                "source=warc needs -a warc=PATH: a WARC file, a directory of "
+                "them or a glob (e.g. -a warc=data/warc)"
+            )
         try:
             self.archive = ArchiveIndex.open(spec)
         except NoWarcFiles as exc:
@@ -70,9 +72,13 @@ class WarcSource(Source):
 
     def bind(self, crawler) -> None:
         settings = crawler.settings
-        for name, value in (("WARC_REPLAY", self.spec), ("ROBOTSTXT_OBEY", False),
-                            ("DOWNLOAD_DELAY", 0), ("AUTOTHROTTLE_ENABLED", False),
-                            ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
+        for name, value in (
+            ("WARC_REPLAY", self.spec),
+            ("ROBOTSTXT_OBEY", False),
+            ("DOWNLOAD_DELAY", 0),
+            ("AUTOTHROTTLE_ENABLED", False),
+            ("CONCURRENT_REQUESTS_PER_DOMAIN", 16),
+        ):
             settings.set(name, value, priority="spider")
         if any(entry.source_uri for entry in self.archive.by_url.values()):
             config = wayback.WaybackConfig.from_settings(settings)
@@ -93,8 +99,9 @@ class WarcSource(Source):
                 stats.inc_value("oldsite/skipped_known")
                 continue
             stats.inc_value("warc/replay/pages")
-            yield spider.page_request(url, warc_replay=ArchiveIndex.pointer(entry, url),
-                                      dont_obey_robotstxt=True, **meta)
+            yield spider.page_request(
+                url, warc_replay=ArchiveIndex.pointer(entry, url), dont_obey_robotstxt=True, **meta
+            )
 
     def page_of(self, entry: Entry) -> tuple[str | None, dict[str, Any]]:
         """The URL to request for a page record, and the meta the crawl

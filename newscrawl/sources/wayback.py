@@ -69,10 +69,12 @@ class WaybackSource(Source):
             yield from self.replays()
             return
         prefix, start, end = self.queries[index]
-        url = wayback.cdx_url(self.config.cdx_url, prefix, start, end, self.config.cdx_limit,
-                              resume_key)
-        meta = wayback.meta(wayback.CDX_SLOT, wayback_query=index, wayback_page=page,
-                            wayback_resume=resume_key)
+        url = wayback.cdx_url(
+            self.config.cdx_url, prefix, start, end, self.config.cdx_limit, resume_key
+        )
+        meta = wayback.meta(
+            wayback.CDX_SLOT, wayback_query=index, wayback_page=page, wayback_resume=resume_key
+        )
         yield self.request(url, "parse_listing", "listing_failed", meta=meta)
 
     def parse_listing(self, response: Response):
@@ -94,9 +96,13 @@ class WaybackSource(Source):
             resume_key = None
         self.spider.logger.info(
             "Wayback CDX %s page %d: %d captures (%d listed, %d pages to replay); %s",
-            prefix, page, len(rows), stats.get_value("wayback/captures_listed", 0),
+            prefix,
+            page,
+            len(rows),
+            stats.get_value("wayback/captures_listed", 0),
             len(self.captures.best),
-            f"resuming at {unquote_plus(resume_key)!r}" if resume_key else "done")
+            f"resuming at {unquote_plus(resume_key)!r}" if resume_key else "done",
+        )
         if resume_key:
             yield from self.listing(index, resume_key, page + 1)
         else:
@@ -105,15 +111,19 @@ class WaybackSource(Source):
     def listing_failed(self, failure):
         request = failure.request
         index, page = request.meta["wayback_query"], request.meta["wayback_page"]
-        self.listing_incomplete(f"page {page} of {self.queries[index][0]} could not be fetched "
-                                f"({failure.getErrorMessage()})")
+        self.listing_incomplete(
+            f"page {page} of {self.queries[index][0]} could not be fetched "
+            f"({failure.getErrorMessage()})"
+        )
         yield from self.listing(index + 1)
 
     def listing_incomplete(self, reason: str) -> None:
         self.spider.crawler.stats.inc_value("wayback/cdx_failed")
         self.spider.logger.error(
             "The Wayback Machine capture list is incomplete: %s; the crawl goes on with what "
-            "was listed and ends as wayback_incomplete", reason)
+            "was listed and ends as wayback_incomplete",
+            reason,
+        )
 
     def offer(self, row: dict, start: str | None, end: str | None) -> None:
         """Consider one CDX row: a page of this crawl, in the period?"""
@@ -134,15 +144,18 @@ class WaybackSource(Source):
         spider.logger.info(
             "Wayback Machine: %d captures listed in %d CDX requests; %d pages to replay",
             stats.get_value("wayback/captures_listed", 0),
-            stats.get_value("wayback/cdx_requests", 0), len(best))
+            stats.get_value("wayback/cdx_requests", 0),
+            len(best),
+        )
         for key, (ts, original) in sorted(best.items()):
             if spider.known and key in spider.known:
                 stats.inc_value("oldsite/skipped_known")
                 continue
             url = clean_url(wayback.on_site(original, spider.base_url, self.hosts))
             meta = wayback.meta(wayback.REPLAY_SLOT, wayback_url=url, capture_timestamp=ts)
-            yield spider.page_request(wayback.replay_url(self.config.replay_url, ts, original),
-                                      **meta)
+            yield spider.page_request(
+                wayback.replay_url(self.config.replay_url, ts, original), **meta
+            )
 
     def page(self, response: Response) -> Response:
         """A replayed capture, as the live page at its old-site URL."""
@@ -150,6 +163,7 @@ class WaybackSource(Source):
         if url is None:
             return response
         self.spider.crawler.stats.inc_value("wayback/replays")
-        response.meta["capture_timestamp"] = (wayback.replayed_timestamp(response.url)
-                                              or response.meta["capture_timestamp"])
+        response.meta["capture_timestamp"] = (
+            wayback.replayed_timestamp(response.url) or response.meta["capture_timestamp"]
+        )
         return response.replace(url=url)

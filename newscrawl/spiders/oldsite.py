@@ -64,33 +64,56 @@ class OldsiteSpider(scrapy.Spider):
     name = "oldsite"
     default_base_url = "https://old.iranintl.com"
 
-    def __init__(self, base_url=None, languages=None, render=None, skip_known=None,
-                 source=None, *args, **kwargs):
-        given = {"base_url": base_url, "languages": languages, "render": render,
-                 "skip_known": skip_known, "source": source}
+    def __init__(
+        self,
+        base_url=None,
+        languages=None,
+        render=None,
+        skip_known=None,
+        source=None,
+        *args,
+        **kwargs,
+    ):
+        given = {
+            "base_url": base_url,
+            "languages": languages,
+            "render": render,
+            "skip_known": skip_known,
+            "source": source,
+        }
         # ``from`` is a Python keyword: the capture period comes in kwargs.
-        self.arguments = {name: value for name, value in {**given, **kwargs}.items()
-                          if value is not None}
+        self.arguments = {
+            name: value for name, value in {**given, **kwargs}.items() if value is not None
+        }
         source_type = source_class(source or "live")
-        super().__init__(*args, **{name: value for name, value in kwargs.items()
-                                   if not keyword.iskeyword(name)
-                                   and name not in source_type.options})
+        super().__init__(
+            *args,
+            **{
+                name: value
+                for name, value in kwargs.items()
+                if not keyword.iskeyword(name) and name not in source_type.options
+            },
+        )
         self.render = render
         self.skip_known = str(skip_known or "0").lower() in ("1", "true", "yes")
         self.known = frozenset()
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"base_url must be an http(s) origin such as "
-                             f"{self.default_base_url}, got {base_url!r}")
+            raise ValueError(
+                f"base_url must be an http(s) origin such as "
+                f"{self.default_base_url}, got {base_url!r}"
+            )
         self.host = parts.hostname
         self.allowed_domains = [self.host]
         languages = ",".join(LANGUAGES) if languages is None else str(languages)
         self.languages = tuple(lang.strip() for lang in languages.split(",") if lang.strip())
         unknown = set(self.languages) - set(LANGUAGES)
         if unknown or not self.languages:
-            raise ValueError(f"languages must be a comma-separated subset of {','.join(LANGUAGES)}, "
-                             f"got {languages!r}")
+            raise ValueError(
+                f"languages must be a comma-separated subset of {','.join(LANGUAGES)}, "
+                f"got {languages!r}"
+            )
         self.state = {}  # replaced by the JOBDIR state when there is one
         self.rendered = set()  # pages sent to the browser (each at most once)
         self.browser_broken = False
@@ -125,8 +148,9 @@ class OldsiteSpider(scrapy.Spider):
         always ``never`` for a source that cannot use the browser."""
         if self.source.no_render:
             if self.render is not None and str(self.render).strip().lower() != "never":
-                raise ValueError(f"render cannot be used with source={self.source.name}: "
-                                 f"{self.source.no_render}")
+                raise ValueError(
+                    f"render cannot be used with source={self.source.name}: {self.source.no_render}"
+                )
             return "never"
         mode = str(self.render or settings.get("RENDER") or "").strip().lower()
         if mode not in MODES:
@@ -136,8 +160,9 @@ class OldsiteSpider(scrapy.Spider):
     async def start(self):
         if self.skip_known:
             self.known = await known_urls(self.settings)
-            self.logger.info("skip_known: %d articles already stored will not be fetched",
-                             len(self.known))
+            self.logger.info(
+                "skip_known: %d articles already stored will not be fetched", len(self.known)
+            )
         async for request in self.source.start():
             yield request
 
@@ -161,18 +186,26 @@ class OldsiteSpider(scrapy.Spider):
         # The live site is an origin; archived pages were captured under any
         # scheme and port of the site's host names.
         site = self.base_url if self.source.follow_links else self.host
-        url = canonical_url(response, site, self.source.site_hosts()) \
-            if page.is_document else None
+        url = canonical_url(response, site, self.source.site_hosts()) if page.is_document else None
         # A page of the live site stores only under its own URL; an archived
         # page (no other capture can be asked for here) under its canonical one.
         claims = self.source.follow_links and url is not None and url != article_key(response.url)
         if claims and not is_rerender(response):  # another page's URL: not this page's to fill
             yield from self.claimed(response, url)
-        fields = (extract(response, self.crawler.stats)
-                  if url is not None and not claims and url not in self.stored else None)
+        fields = (
+            extract(response, self.crawler.stats)
+            if url is not None and not claims and url not in self.stored
+            else None
+        )
         empty_body = fields is not None and not fields.get("body")
-        again = render_step(response, self.render, empty_body, url or response.url,
-                            self.rendered, self.crawler.stats)
+        again = render_step(
+            response,
+            self.render,
+            empty_body,
+            url or response.url,
+            self.rendered,
+            self.crawler.stats,
+        )
         if again is not None:
             yield again
         if fields is not None:
@@ -197,8 +230,11 @@ class OldsiteSpider(scrapy.Spider):
         URL, or one the site redirects it to); the page at *url* is fetched
         instead, once, and stores what it serves itself."""
         self.crawler.stats.inc_value("oldsite/canonical/elsewhere")
-        self.logger.info("%s names %s as its canonical URL: stored from that page, not this one",
-                         response.url, url)
+        self.logger.info(
+            "%s names %s as its canonical URL: stored from that page, not this one",
+            response.url,
+            url,
+        )
         yield from self.source.claimed(url, response)
 
     def readable(self, response):
@@ -207,8 +243,11 @@ class OldsiteSpider(scrapy.Spider):
         stats = self.crawler.stats
         if not isinstance(response, HtmlResponse):
             stats.inc_value("oldsite/pages/not_html")
-            self.logger.warning("Not an HTML page, skipped: %s (%s)", response.url,
-                                response.headers.get("Content-Type", b"?").decode("latin-1"))
+            self.logger.warning(
+                "Not an HTML page, skipped: %s (%s)",
+                response.url,
+                response.headers.get("Content-Type", b"?").decode("latin-1"),
+            )
             return None
         trouble = problem(response)
         if trouble:
@@ -216,14 +255,18 @@ class OldsiteSpider(scrapy.Spider):
             if trouble != "truncated":
                 self.logger.warning("Skipped %s: the page is %s", response.url, trouble)
                 return None
-            self.logger.warning("%s is truncated (%s): parsing what it holds", response.url,
-                                truncation(response))
+            self.logger.warning(
+                "%s is truncated (%s): parsing what it holds", response.url, truncation(response)
+            )
         response = fix_encoding(response)
         stray = invalid_bytes(response)
         if stray:
             stats.inc_value("oldsite/malformed/invalid_bytes")
-            self.logger.info("%s has %d invalid UTF-8 sequence(s), each replaced (U+FFFD) where "
-                             "it stands", response.url, stray)
+            self.logger.info(
+                "%s has %d invalid UTF-8 sequence(s), each replaced (U+FFFD) where it stands",
+                response.url,
+                stray,
+            )
         return response
 
     def item(self, response, url, page: Page, fields):
@@ -231,9 +274,13 @@ class OldsiteSpider(scrapy.Spider):
         paragraph each): the pipelines clean and de-duplicate them."""
         self.stored.add(url)
         self.crawler.stats.inc_value(f"oldsite/extracted_by/{fields.pop('source', 'none')}")
-        item = ArticleItem(url=url, language=language_of(url), kind=page.kind,
-                           source=self.source.name,
-                           capture_timestamp=response.meta.get("capture_timestamp"))
+        item = ArticleItem(
+            url=url,
+            language=language_of(url),
+            kind=page.kind,
+            source=self.source.name,
+            capture_timestamp=response.meta.get("capture_timestamp"),
+        )
         for name in TEXT_FIELDS:
             item[name] = fields.get(name)
         for name in LIST_FIELDS:
@@ -273,16 +320,18 @@ class OldsiteSpider(scrapy.Spider):
         if not request.meta.get("playwright"):
             kind = error_kind(failure)
             stats.inc_value(f"oldsite/errors/{kind}")
-            self.logger.warning("Fetching %s failed (%s): %s", request.url, kind,
-                                failure.getErrorMessage())
+            self.logger.warning(
+                "Fetching %s failed (%s): %s", request.url, kind, failure.getErrorMessage()
+            )
             return
         message = (failure.getErrorMessage().strip().splitlines() or ["?"])[0][:300]
         if not is_launch_failure(failure):
             # The browser works: this one page timed out or failed in it.
             kind = error_kind(failure)
             stats.inc_value(f"render/page_failed/{kind}")
-            self.logger.warning("Rendering %s failed (%s), the page is skipped: %s",
-                                request.url, kind, message)
+            self.logger.warning(
+                "Rendering %s failed (%s), the page is skipped: %s", request.url, kind, message
+            )
             return
         stats.inc_value("render/failed")
         if not self.browser_broken:
@@ -292,7 +341,9 @@ class OldsiteSpider(scrapy.Spider):
                 "The browser could not start (executable_path=%s): %s. Install Chromium "
                 "(`apt-get install chromium` on Debian, or `playwright install chromium`), "
                 "set CHROMIUM_PATH, or crawl with -a render=never.",
-                path or "Playwright's own", message)
+                path or "Playwright's own",
+                message,
+            )
 
     def idle(self):
         if self.crawler.stats.get_value("render/failed"):
@@ -309,7 +360,9 @@ def error_kind(failure):
         return "timeout"
     if "DNS" in name or "Resolve" in name:
         return "dns"
-    if any(word in name for word in ("DownloadFailed", "Connection", "ResponseNeverReceived",
-                                     "ResponseFailed")):
+    if any(
+        word in name
+        for word in ("DownloadFailed", "Connection", "ResponseNeverReceived", "ResponseFailed")
+    ):
         return "connection"
     return name

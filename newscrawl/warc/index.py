@@ -100,8 +100,12 @@ def index_unindexed(directory: Path) -> list[Path]:
         try:
             done.append(write_cdxj(warc))
         except Exception as exc:
-            logger.warning("Could not index %s (%s: %s): its payloads will not be revisited",
-                           warc, type(exc).__name__, exc)
+            logger.warning(
+                "Could not index %s (%s: %s): its payloads will not be revisited",
+                warc,
+                type(exc).__name__,
+                exc,
+            )
     return done
 
 
@@ -120,8 +124,11 @@ def read_digests(directory: Path) -> dict[str, tuple[str, str]]:
                 except ValueError:
                     continue
                 digest = entry.get("digest")
-                if (not digest or entry.get("mime") == "warc/revisit"
-                        or str(entry.get("status")) != "200"):
+                if (
+                    not digest
+                    or entry.get("mime") == "warc/revisit"
+                    or str(entry.get("status")) != "200"
+                ):
                     continue
                 if ":" not in digest:
                     digest = "sha1:" + digest

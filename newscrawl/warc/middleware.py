@@ -14,23 +14,26 @@ record its page came from, in its ``warc`` field.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from itemadapter import ItemAdapter, is_item
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 from twisted.python.threadpool import ThreadPool
 
 from newscrawl import __version__, wayback
+from newscrawl.arguments import public_arguments
 from newscrawl.warc import index, records
 from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.reader import ArchiveIndex
@@ -42,7 +45,6 @@ META_KEY = "warc_record"  # request meta: the location of the page's record
 # Plain responses remembered for the rendered DOM to refer to (the browser
 # fetches a page soon after its plain fetch).
 PLAIN_KEPT = 50_000
-SECRET_WORDS = ("password", "passwd", "secret", "token", "key", "auth", "credential")
 
 
 class NotInArchive(IgnoreRequest):
@@ -53,29 +55,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def public_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
-    """Spider arguments fit for a warcinfo record: no credentials, neither
-    by name nor inside a URL."""
-    clean = {}
-    for name, value in arguments.items():
-        if any(word in name.lower() for word in SECRET_WORDS):
-            continue
-        if isinstance(value, str) and "@" in value and "://" in value:
-            parts = urlsplit(value)
-            if parts.username or parts.password:
-                netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
-                value = urlunsplit(parts._replace(netloc=netloc))
-        clean[name] = value
-    return clean
-
-
 def spider_arguments(spider) -> dict[str, Any]:
-    arguments = getattr(spider, "arguments", None)
-    if not isinstance(arguments, dict):
-        from newscrawl.pipelines.mongo import spider_arguments as read_arguments
-
-        arguments = read_arguments(spider)
-    return public_arguments(arguments)
+    """The arguments the spider was given (``OldsiteSpider.arguments``, every
+    ``-a`` as given), without credentials; none for a spider that keeps no
+    such dict."""
+    return public_arguments(getattr(spider, "arguments", None) or {})
 
 
 class WarcMiddleware:
@@ -86,7 +70,8 @@ class WarcMiddleware:
         self.files: WarcFiles | None = None
         self.plain: dict[str, str] = {}  # URL -> record id of its last plain response
         self.failed = False
-        self.pool: ThreadPool | None = None
+        self.executor: ThreadPoolExecutor | None = None  # the writer thread (asyncio)
+        self.pool: ThreadPool | None = None  # the writer thread (another reactor)
         self.run_id = uuid.uuid4().hex
         self._reactor = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -114,8 +99,11 @@ class WarcMiddleware:
                 index.index_unindexed(self.config.directory)
             revisits = index.read_digests(self.config.directory)
         self.files = WarcFiles(self.config, lambda: self.warcinfo(spider), revisits)
-        logger.info("WARC: every exchange goes to %s (%d payloads known for revisits)",
-                    self.config.directory, len(revisits))
+        logger.info(
+            "WARC: every exchange goes to %s (%d payloads known for revisits)",
+            self.config.directory,
+            len(revisits),
+        )
 
     def warcinfo(self, spider) -> dict[str, Any]:
         settings = self.crawler.settings
@@ -124,14 +112,15 @@ class WarcMiddleware:
         crawl_id = self.stats.get_value("crawl_id") or self.run_id
         return {
             "software": f"newscrawl/{__version__} (Scrapy {scrapy.__version__}, "
-                        f"warcio {version('warcio')})",
+            f"warcio {version('warcio')})",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
-                          "warc-format/warc-1.1/",
+            "warc-format/warc-1.1/",
             "isPartOf": str(crawl_id),
             "spider": spider.name,
-            "arguments": json.dumps(spider_arguments(spider), ensure_ascii=False,
-                                    sort_keys=True, default=str),
+            "arguments": json.dumps(
+                spider_arguments(spider), ensure_ascii=False, sort_keys=True, default=str
+            ),
             "http-header-user-agent": settings.get("USER_AGENT"),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "description": "Every exchange of a newscrawl crawl with the site",
@@ -146,6 +135,9 @@ class WarcMiddleware:
             if self.pool is not None:
                 self.pool.stop()
                 self.pool = None
+            if self.executor is not None:
+                self.executor.shutdown(wait=False)
+                self.executor = None
 
     def _finish(self) -> None:
         """Close (and index) the last file, in the writer thread."""
@@ -158,12 +150,22 @@ class WarcMiddleware:
         size = sum(p.stat().st_size for p in paths if p.exists())
         self.stats.set_value("warc/files", len(paths))
         self.stats.set_value("warc/bytes", size)
-        logger.info("WARC: %d records in %d files (%.1f MB) in %s, last %s",
-                    self.stats.get_value("warc/records", 0), len(paths), size / 1e6,
-                    self.config.directory, paths[-1].name)
+        logger.info(
+            "WARC: %d records in %d files (%.1f MB) in %s, last %s",
+            self.stats.get_value("warc/records", 0),
+            len(paths),
+            size / 1e6,
+            self.config.directory,
+            paths[-1].name,
+        )
 
     async def _in_thread(self, func, *args):
-        """Run *func* in the writer thread (one thread: records stay in order)."""
+        """Run *func* in the writer thread (one thread: records stay in order),
+        through asyncio where it runs (Scrapy's default reactor), else Twisted."""
+        if is_asyncio_available():
+            if self.executor is None:
+                self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
+            return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
         if self.pool is None:
             from twisted.internet import reactor
 
@@ -171,7 +173,8 @@ class WarcMiddleware:
             self.pool.start()
             self._reactor = reactor
         return await maybe_deferred_to_future(
-            threads.deferToThreadPool(self._reactor, self.pool, func, *args))
+            threads.deferToThreadPool(self._reactor, self.pool, func, *args)
+        )
 
     # -- replay (source=warc) ----------------------------------------------------
     def process_request(self, request):
@@ -204,16 +207,6 @@ class WarcMiddleware:
             self.trouble(response, exc)
         return response
 
-    def record(self, request, response) -> bool:
-        """``process_response`` without the thread (the same records, written
-        at once); False when the exchange is not recorded."""
-        if not self.wanted(request, response):
-            return False
-        group = self.prepare(request, response)
-        assert self.files is not None  # wanted() says so
-        self.written(request, response, group, self.files.write(group))
-        return True
-
     def wanted(self, request, response) -> bool:
         if self.files is None or {"cached", "warc"} & set(response.flags or ()):
             return False
@@ -233,8 +226,13 @@ class WarcMiddleware:
         group = records.exchange(request, response, when, refers, digest=digest)
         main = group[0]
         if worth and refers is None:
-            self.files.revisits.setdefault(digest, (main.rec_headers.get_header("WARC-Target-URI"),
-                                                    main.rec_headers.get_header("WARC-Date")))
+            self.files.revisits.setdefault(
+                digest,
+                (
+                    main.rec_headers.get_header("WARC-Target-URI"),
+                    main.rec_headers.get_header("WARC-Date"),
+                ),
+            )
         return group
 
     def written(self, request, response, group, locations) -> None:
@@ -251,9 +249,14 @@ class WarcMiddleware:
         self.stats.inc_value("warc/errors")
         if not self.failed:
             self.failed = True
-            logger.error("Could not write %s to the WARC files in %s (%s: %s); the crawl "
-                         "goes on, `warc/errors` counts the exchanges not recorded",
-                         response.url, self.config.directory, type(exc).__name__, exc)
+            logger.error(
+                "Could not write %s to the WARC files in %s (%s: %s); the crawl "
+                "goes on, `warc/errors` counts the exchanges not recorded",
+                response.url,
+                self.config.directory,
+                type(exc).__name__,
+                exc,
+            )
 
 
 class WarcProvenanceMiddleware:

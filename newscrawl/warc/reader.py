@@ -51,8 +51,9 @@ def warc_files(spec: str | Path) -> list[Path]:
     else:
         found = [Path(p) for p in glob.glob(str(path)) if p.endswith(WARC_SUFFIXES)]
     if not found:
-        raise NoWarcFiles(f"no WARC file (*.warc.gz, *.warc) at {spec!r}: give a file, a "
-                          f"directory or a glob")
+        raise NoWarcFiles(
+            f"no WARC file (*.warc.gz, *.warc) at {spec!r}: give a file, a directory or a glob"
+        )
     return sorted(found, key=lambda p: (p.name, str(p)))
 
 
@@ -111,13 +112,19 @@ def scan(path: Path) -> Scan:
                 start, length = iterator.member_info
                 headers = record.rec_headers
                 loc = Location(path.name, start, length, headers.get_header("WARC-Record-ID"))
-                entry = Entry(record.rec_type, headers.get_header("WARC-Target-URI") or "",
-                              headers.get_header("WARC-Date") or "", loc,
-                              digest=headers.get_header("WARC-Payload-Digest"),
-                              refers_to=(headers.get_header("WARC-Refers-To")
-                                         or headers.get_header("WARC-Concurrent-To")),
-                              refers_uri=headers.get_header("WARC-Refers-To-Target-URI"),
-                              source_uri=headers.get_header(records.SOURCE_URI))
+                entry = Entry(
+                    record.rec_type,
+                    headers.get_header("WARC-Target-URI") or "",
+                    headers.get_header("WARC-Date") or "",
+                    loc,
+                    digest=headers.get_header("WARC-Payload-Digest"),
+                    refers_to=(
+                        headers.get_header("WARC-Refers-To")
+                        or headers.get_header("WARC-Concurrent-To")
+                    ),
+                    refers_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+                    source_uri=headers.get_header(records.SOURCE_URI),
+                )
                 if record.http_headers is not None and record.rec_type in PAGE_TYPES:
                     try:
                         entry.status = int(record.http_headers.get_statuscode())
@@ -131,16 +138,23 @@ def scan(path: Path) -> Scan:
         except Exception as exc:
             problem: str | None = str(exc) or type(exc).__name__
         else:
-            end = result.entries[-1].location.offset + result.entries[-1].location.length \
-                if result.entries else 0
+            end = (
+                result.entries[-1].location.offset + result.entries[-1].location.length
+                if result.entries
+                else 0
+            )
             size = stream.seek(0, 2)
             problem = f"{size - end} bytes that are no whole record" if size > end else None
             offset = end
         if problem:
             result.torn += 1
-            logger.warning("%s: the record at offset %d is torn (%s): skipped, with anything "
-                           "after it; the crawl that wrote it was interrupted", path, offset,
-                           problem)
+            logger.warning(
+                "%s: the record at offset %d is torn (%s): skipped, with anything "
+                "after it; the crawl that wrote it was interrupted",
+                path,
+                offset,
+                problem,
+            )
     return result
 
 
@@ -232,20 +246,29 @@ class ArchiveIndex:
         path = self.paths[entry.location.file]
         http, payload, rec_headers = read_record(path, entry.location.offset)
         if entry.type == records.RENDERED_TYPE:
-            headers = Headers({"Content-Type": rec_headers.get_header("Content-Type")
-                               or "text/html"})
+            headers = Headers(
+                {"Content-Type": rec_headers.get_header("Content-Type") or "text/html"}
+            )
             status = 200
         else:
             if entry.type == "revisit":
                 original = self.payloads.get(entry.digest or "")
                 if original is None:
                     return None
-                _, payload, _ = read_record(self.paths[original.location.file],
-                                            original.location.offset)
-            headers = Headers([(n, v) for n, v in http.headers
-                               if n.lower() != records.DECHUNKED_HEADER.lower()])
+                _, payload, _ = read_record(
+                    self.paths[original.location.file], original.location.offset
+                )
+            headers = Headers(
+                [(n, v) for n, v in http.headers if n.lower() != records.DECHUNKED_HEADER.lower()]
+            )
             status = int(http.get_statuscode())
         cls = responsetypes.from_args(headers=headers, url=request.url, body=payload)
-        return cls(url=request.url, status=status, headers=headers, body=payload,
-                   request=request, flags=["warc"],
-                   protocol=getattr(http, "protocol", None) or "HTTP/1.1")
+        return cls(
+            url=request.url,
+            status=status,
+            headers=headers,
+            body=payload,
+            request=request,
+            flags=["warc"],
+            protocol=getattr(http, "protocol", None) or "HTTP/1.1",
+        )

@@ -24,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date, timestamp_to_iso_date
 
 from newscrawl import wayback
+from newscrawl.arguments import public_url
 
 WARC_VERSION = "WARC/1.1"
 DECHUNKED_HEADER = "X-Crawler-Transfer-Encoding"
@@ -36,6 +37,10 @@ CREATION_DATE = "WARC-Creation-Date"
 PARSE_META = ("via_more", "capture_timestamp", "wayback_url", "render_reason")
 META_FIELD = "newscrawl-meta"
 RENDERED_TYPE = "conversion"  # the browser's DOM: never what the server sent
+# Request headers never written: HttpProxyMiddleware's and HttpAuthMiddleware's
+# credentials (Scrapy drops the proxy one only from its own copy), and cookies.
+SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie")
+URL_HEADERS = ("referer", "origin")  # written without a ``user:pass@``
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,12 @@ class Location:
     record_id: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "offset": self.offset, "length": self.length,
-                "record_id": self.record_id}
+        return {
+            "file": self.file,
+            "offset": self.offset,
+            "length": self.length,
+            "record_id": self.record_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -72,8 +81,7 @@ def payload_digest(body: bytes) -> str:
 
 
 def warc_date(when: datetime) -> str:
-    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None),
-                                use_micros=True)
+    return datetime_to_iso_date(when.astimezone(UTC).replace(tzinfo=None), use_micros=True)
 
 
 def _pairs(headers) -> list[tuple[str, str]]:
@@ -82,7 +90,9 @@ def _pairs(headers) -> list[tuple[str, str]]:
     for name, values in headers.items():
         name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
         for value in values or [b""]:
-            pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else str(value)))
+            pairs.append(
+                (name, value.decode("latin-1") if isinstance(value, bytes) else str(value))
+            )
     return pairs
 
 
@@ -92,22 +102,37 @@ def http_response(response) -> StatusAndHeaders:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
         reason = ""
-    headers = [(DECHUNKED_HEADER if name.lower() == "transfer-encoding" else name, value)
-               for name, value in _pairs(response.headers)]
+    headers = [
+        (DECHUNKED_HEADER if name.lower() == "transfer-encoding" else name, value)
+        for name, value in _pairs(response.headers)
+    ]
     protocol = getattr(response, "protocol", None) or "HTTP/1.1"
     return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
 
 
 def http_request(request, protocol: str = "HTTP/1.1") -> StatusAndHeaders:
     """The request line and headers of a Scrapy request, as sent: the full
-    path with its query, ``Host`` first."""
+    path with its query, ``Host`` first; no credentials (:data:`SECRET_HEADERS`,
+    a ``user:pass@`` of the URL) and no cookies."""
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = _pairs(request.headers)
+    headers = [
+        (name, public_url(value) if name.lower() in URL_HEADERS else value)
+        for name, value in _pairs(request.headers)
+        if name.lower() not in SECRET_HEADERS
+    ]
     if not any(name.lower() == "host" for name, _ in headers):
-        headers.insert(0, ("Host", parts.netloc))
-    return StatusAndHeaders(f"{request.method} {target} {protocol}", headers,
-                            is_http_request=True)
+        headers.insert(0, ("Host", host(request.url)))
+    return StatusAndHeaders(f"{request.method} {target} {protocol}", headers, is_http_request=True)
+
+
+def host(url: str) -> str:
+    """The ``Host`` of *url*: its host and port, never a ``user:pass@``."""
+    parts = urlsplit(url)
+    name = parts.hostname or ""
+    if ":" in name:  # an IPv6 address
+        name = f"[{name}]"
+    return name + (f":{parts.port}" if parts.port else "")
 
 
 def capture_of(request, response) -> Capture | None:
@@ -128,8 +153,13 @@ def parse_meta(meta) -> dict[str, Any]:
     return {key: meta[key] for key in PARSE_META if meta.get(key)}
 
 
-def exchange(request, response, when: datetime, refers: tuple[str, str] | None = None,
-             digest: str | None = None) -> list[ArcWarcRecord]:
+def exchange(
+    request,
+    response,
+    when: datetime,
+    refers: tuple[str, str] | None = None,
+    digest: str | None = None,
+) -> list[ArcWarcRecord]:
     """The ``request`` and ``response`` records of one exchange (a
     ``revisit`` instead of the response when *refers*, the target URI and date
     of a record with the same payload, is given), then a ``metadata`` record
@@ -138,7 +168,7 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     The response record comes first: it is the one an item points to."""
     build = builder()
     capture = capture_of(request, response)
-    uri = capture.uri if capture else response.url
+    uri = public_url(capture.uri if capture else response.url)
     date = capture.date if capture else warc_date(when)
     http = http_response(response)
     body = response.body
@@ -149,26 +179,36 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     if "dataloss" in (response.flags or ()):
         common["WARC-Truncated"] = "disconnect"  # the connection closed before the end
     if capture:
-        common[SOURCE_URI] = capture.source_uri
+        common[SOURCE_URI] = public_url(capture.source_uri)
         common[CREATION_DATE] = warc_date(when)
     if refers is not None:
-        main = build.create_revisit_record(uri, digest, refers[0], refers[1], http_headers=http,
-                                           warc_headers_dict=dict(common))
+        main = build.create_revisit_record(
+            uri, digest, refers[0], refers[1], http_headers=http, warc_headers_dict=dict(common)
+        )
     else:
-        main = build.create_warc_record(uri, "response", payload=BytesIO(body), length=len(body),
-                                        http_headers=http, warc_headers_dict={
-                                            **common, "WARC-Payload-Digest": digest})
+        main = build.create_warc_record(
+            uri,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=http,
+            warc_headers_dict={**common, "WARC-Payload-Digest": digest},
+        )
     main_id = main.rec_headers.get_header("WARC-Record-ID")
     req_body = request.body or b""
     req = build.create_warc_record(
-        uri, "request", payload=BytesIO(req_body), length=len(req_body),
+        uri,
+        "request",
+        payload=BytesIO(req_body),
+        length=len(req_body),
         http_headers=http_request(request, http.protocol),
-        warc_headers_dict={**common, "WARC-Concurrent-To": main_id})
+        warc_headers_dict={**common, "WARC-Concurrent-To": main_id},
+    )
     records = [main, req]
     fields = {}
     referer = request.headers.get("Referer")
     if referer:
-        fields["via"] = referer.decode("latin-1")
+        fields["via"] = public_url(referer.decode("latin-1"))
     meta = parse_meta(request.meta)
     if meta:
         fields[META_FIELD] = json.dumps(meta, ensure_ascii=False, sort_keys=True)
@@ -177,13 +217,18 @@ def exchange(request, response, when: datetime, refers: tuple[str, str] | None =
     return records
 
 
-def metadata(build: RecordBuilder, uri: str, date: str, concurrent_to: str,
-             fields: dict[str, str]) -> ArcWarcRecord:
+def metadata(
+    build: RecordBuilder, uri: str, date: str, concurrent_to: str, fields: dict[str, str]
+) -> ArcWarcRecord:
     block = "".join(f"{name}: {value}\r\n" for name, value in fields.items()).encode("utf-8")
-    return build.create_warc_record(uri, "metadata", payload=BytesIO(block), length=len(block),
-                                    warc_content_type="application/warc-fields",
-                                    warc_headers_dict={"WARC-Date": date,
-                                                       "WARC-Concurrent-To": concurrent_to})
+    return build.create_warc_record(
+        uri,
+        "metadata",
+        payload=BytesIO(block),
+        length=len(block),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to},
+    )
 
 
 def rendered(request, response, when: datetime, refers_to: str | None) -> list[ArcWarcRecord]:
@@ -191,6 +236,7 @@ def rendered(request, response, when: datetime, refers_to: str | None) -> list[A
     ``conversion`` record that refers to the plain response record, and the
     ``metadata`` record of why it was rendered."""
     body = response.body
+    uri = public_url(response.url)
     date = warc_date(when)
     headers = {"WARC-Date": date, "WARC-Payload-Digest": payload_digest(body)}
     if refers_to:
@@ -198,13 +244,25 @@ def rendered(request, response, when: datetime, refers_to: str | None) -> list[A
     encoding = getattr(response, "encoding", None) or "utf-8"
     build = builder()
     main = build.create_warc_record(
-        response.url, RENDERED_TYPE, payload=BytesIO(body), length=len(body),
-        warc_content_type=f"text/html; charset={encoding}", warc_headers_dict=headers)
+        uri,
+        RENDERED_TYPE,
+        payload=BytesIO(body),
+        length=len(body),
+        warc_content_type=f"text/html; charset={encoding}",
+        warc_headers_dict=headers,
+    )
     group = [main]
     meta = parse_meta(request.meta)
     if meta:
-        group.append(metadata(build, response.url, date, record_id(main),
-                              {META_FIELD: json.dumps(meta, ensure_ascii=False, sort_keys=True)}))
+        group.append(
+            metadata(
+                build,
+                uri,
+                date,
+                record_id(main),
+                {META_FIELD: json.dumps(meta, ensure_ascii=False, sort_keys=True)},
+            )
+        )
     return group
 
 

@@ -83,8 +83,11 @@ def with_revisited(files: list[Path], directory: Path) -> list[Path]:
                     entry = json.loads(line.split(" ", 2)[2])
                 except (IndexError, ValueError):
                     continue
-                if (entry.get("digest") in wanted and entry.get("mime") != "warc/revisit"
-                        and entry.get("filename") not in names):
+                if (
+                    entry.get("digest") in wanted
+                    and entry.get("mime") != "warc/revisit"
+                    and entry.get("filename") not in names
+                ):
                     extra.add(directory / entry["filename"])
     return sorted(set(files) | {p for p in extra if p.exists()}, key=lambda p: p.name)
 
@@ -100,15 +103,20 @@ def pages(documents: Iterable[dict[str, Any]], files: list[Path]) -> list[dict[s
         if path is None:
             continue
         _, _, headers = read_record(path, int(where["offset"]))
-        found.append({"id": where.get("record_id", "").strip("<>").rsplit(":", 1)[-1],
-                      "url": headers.get_header("WARC-Target-URI"),
-                      "ts": headers.get_header("WARC-Date"),
-                      "title": doc.get("title") or ""})
+        found.append(
+            {
+                "id": where.get("record_id", "").strip("<>").rsplit(":", 1)[-1],
+                "url": headers.get_header("WARC-Target-URI"),
+                "ts": headers.get_header("WARC-Date"),
+                "title": doc.get("title") or "",
+            }
+        )
     return found
 
 
-def package(files: list[Path], entries: list[dict[str, Any]], output: Path,
-            title: str = "newscrawl") -> Path:
+def package(
+    files: list[Path], entries: list[dict[str, Any]], output: Path, title: str = "newscrawl"
+) -> Path:
     """Write the WACZ *output* from *files* and the pages *entries*."""
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
@@ -116,14 +124,25 @@ def package(files: list[Path], entries: list[dict[str, Any]], output: Path,
         with open(listing, "w", encoding="utf-8") as out:
             for line in [PAGES_HEADER, *entries]:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        args = ["create", "-o", str(output), "-p", str(listing), "--copy-pages",
-                "--title", title, *map(str, files)]
+        args = [
+            "create",
+            "-o",
+            str(output),
+            "-p",
+            str(listing),
+            "--copy-pages",
+            "--title",
+            title,
+            *map(str, files),
+        ]
         chatter = io.StringIO()
         with contextlib.redirect_stdout(chatter):
             status = _wacz(args)
         if status:
-            raise WaczError(f"py-wacz could not package {len(files)} files: "
-                            f"{chatter.getvalue().strip().splitlines()[-1:]}")
+            raise WaczError(
+                f"py-wacz could not package {len(files)} files: "
+                f"{chatter.getvalue().strip().splitlines()[-1:]}"
+            )
     return output
 
 
@@ -133,4 +152,3 @@ def validate(path: Path) -> tuple[bool, str]:
     with contextlib.redirect_stdout(chatter):
         status = _wacz(["validate", "-f", str(path)])
     return status == 0, chatter.getvalue()
-

@@ -1,7 +1,7 @@
 """The WARC files of one crawl: ``<prefix>-<UTC timestamp>-<serial>.warc.gz``.
 
 Each record is its own gzip member. The records of one exchange are
-serialized in memory and written with one ``write`` and a flush, so a crawl
+serialized in memory and written at once, unbuffered, so a crawl
 stopped at any moment (Ctrl-C, SIGTERM, ``kill -9``) leaves every finished
 record readable; at worst the last one is torn, and the readers skip it.
 A file is never appended to: each run (a resumed ``JOBDIR`` crawl too)
@@ -12,6 +12,7 @@ CDXJ index when it is closed (its lines made as the records are written).
 
 from __future__ import annotations
 
+import io
 import logging
 import zlib
 from collections.abc import Callable
@@ -46,9 +47,13 @@ class WarcFiles:
     digest to the target URI and date of a record holding that payload.
     """
 
-    def __init__(self, config: WarcConfig, info: Callable[[], dict[str, Any]],
-                 revisits: dict[str, tuple[str, str]] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(
+        self,
+        config: WarcConfig,
+        info: Callable[[], dict[str, Any]],
+        revisits: dict[str, tuple[str, str]] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
         self.config, self.info, self.clock = config, info, clock
         self.revisits = {} if revisits is None else revisits
         self.paths: list[Path] = []  # written by this run, in order
@@ -66,26 +71,57 @@ class WarcFiles:
 
     def write(self, group: list[ArcWarcRecord]) -> list[Location]:
         """Write *group* (one exchange) to the current file, opening the next
-        one first when the current one is full; one location per record."""
+        one first when the current one is full; one location per record.
+
+        A write that fails (a full disk) raises, after cutting the file back
+        to where the group began: the offsets and index lines of the records
+        after it stay right, and the group has no index line."""
         if self._file is None or self._size >= self.config.max_size:
             self._open()
         name = self.paths[-1].name
-        chunks, locations, offset = [], [], self._size
+        chunks, locations, lines, offset = [], [], [], self._size
         for record in group:
             data = self._serialize(record)
             locations.append(Location(name, offset, len(data), records.record_id(record)))
             if self.config.cdxj:
                 line = index.cdxj_line(record, name, offset, len(data))
                 if line is not None:
-                    self._lines.append(line)
+                    lines.append(line)
             chunks.append(data)
             offset += len(data)
         out = self._file
         assert out is not None
-        out.write(b"".join(chunks))
-        out.flush()
+        try:
+            self._write_all(out, b"".join(chunks))
+        except BaseException:
+            self._cut(out, self._size)
+            raise
         self._size = offset
+        self._lines.extend(lines)
         return locations
+
+    @staticmethod
+    def _write_all(out: BinaryIO, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = out.write(view)
+            if not written:
+                raise OSError(f"wrote nothing of the {len(view)} bytes left")
+            view = view[written:]
+
+    def _cut(self, out: BinaryIO, size: int) -> None:
+        """Cut the file back to *size* bytes; where that fails too, the next
+        record goes where the file ends (after the torn one, which the readers
+        skip)."""
+        try:
+            out.truncate(size)
+            out.seek(size)
+        except OSError:
+            pass
+        try:
+            self._size = out.seek(0, io.SEEK_END)
+        except OSError:
+            self._size = out.tell()
 
     def _serialize(self, record: ArcWarcRecord) -> bytes:
         """The record as one gzip member, at level 6 (warcio's own is 9:
@@ -103,14 +139,25 @@ class WarcFiles:
             path = self.config.directory / file_name(self.config.prefix, self.started, self._serial)
             self._serial += 1
             try:
-                self._file = open(path, "xb")  # noqa: SIM115 - open across writes; never appends
+                # Unbuffered: what the file holds is what was written
+                # (a record is written at once, with one ``write``).
+                self._file = open(path, "xb", buffering=0)  # noqa: SIM115 - open across writes
                 break
             except FileExistsError:
                 continue
         self.paths.append(path)
         self._size = 0
+        try:
+            self.write([records.warcinfo(path.name, self.info())])
+        except BaseException:
+            # No file without its warcinfo: the next exchange tries a new one.
+            self._file.close()
+            self._file = None
+            self.paths.pop()
+            path.unlink(missing_ok=True)
+            self._lines = []
+            raise
         logger.info("Writing WARC file %s", path)
-        self.write([records.warcinfo(path.name, self.info())])
 
     def close(self) -> None:
         """Close the current file and write its CDXJ index beside it."""
@@ -122,6 +169,11 @@ class WarcFiles:
             try:
                 index.write_lines(self.paths[-1], self._lines)
             except OSError as exc:
-                logger.error("Could not write the CDXJ index of %s (%s); run `cdxj-indexer -s "
-                             "-o INDEX %s` to make it", self.paths[-1], exc, self.paths[-1])
+                logger.error(
+                    "Could not write the CDXJ index of %s (%s); run `cdxj-indexer -s "
+                    "-o INDEX %s` to make it",
+                    self.paths[-1],
+                    exc,
+                    self.paths[-1],
+                )
         self._lines = []

@@ -8,6 +8,7 @@
 
 CLI: ``python -m tests.replica.server --port 8000 [--verbose]``.
 """
+
 import argparse
 import signal
 import socket
@@ -58,8 +59,9 @@ class ThreadedServer:
         self.base_url = f"http://{host}:{port}"
 
     def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=self.name,
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name=self.name, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -80,6 +82,7 @@ class ThreadedServer:
 
 class ReplicaServer(ThreadedServer):
     name = "replica-server"
+
     def __init__(self, host="127.0.0.1", port=0, verbose=False):
         self.verbose = verbose
         self.hits = Counter()
@@ -142,7 +145,9 @@ class ReplicaServer(ThreadedServer):
                     route = replica._routes.get(replica._key(path))
                 if route is not None:
                     return self._raw(route(query), send_body)
-                origin = "http://" + (self.headers.get("Host") or "%s:%s" % self.server.server_address[:2])
+                origin = "http://" + (
+                    self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+                )
                 try:
                     response = replica.respond(path, query, origin)
                 except Exception:  # a bug in the replica must not look like a network error
@@ -160,8 +165,9 @@ class ReplicaServer(ThreadedServer):
             def _raw(self, reply, send_body):
                 time.sleep(reply.delay)
                 if reply.reset:
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                               struct.pack("ii", 1, 0))
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
                     self.connection.close()
                     self.close_connection = True
                     return

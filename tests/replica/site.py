@@ -9,6 +9,7 @@
 HTML is produced from the ``string.Template`` files in ``templates/``; one
 skeleton (``page.html``) is used by every page.
 """
+
 import base64
 import hashlib
 import html
@@ -104,8 +105,9 @@ def paragraphs(paras, indent="    "):
 
 def field(name, items, ftype="text"):
     parity = ("even", "odd")
-    wrapped = "".join(f'<div class="field-item {parity[i % 2]}">{item}</div>'
-                      for i, item in enumerate(items))
+    wrapped = "".join(
+        f'<div class="field-item {parity[i % 2]}">{item}</div>' for i, item in enumerate(items)
+    )
     return tpl("field", name=name, ftype=ftype, items=wrapped)
 
 
@@ -130,24 +132,44 @@ def summary_text(doc, limit=150):
 # ------------------------------------------------------------------ skeleton
 def skeleton(ctx, lang, title, body_class, main, head="", sidebar=""):
     chrome = LANG[lang]
+
     def items(pairs):
         return "".join(f'<li class="leaf">{link(t, label)}</li>' for t, label in pairs)
-    aside = f'      <aside class="col-sm-3" role="complementary">\n{sidebar}\n      </aside>' if sidebar else ""
+
+    aside = (
+        f'      <aside class="col-sm-3" role="complementary">\n{sidebar}\n      </aside>'
+        if sidebar
+        else ""
+    )
     return tpl(
-        "page", lang=lang, dir=chrome["dir"], head=head,
+        "page",
+        lang=lang,
+        dir=chrome["dir"],
+        head=head,
         canonical=attr(ctx.origin + enc(ctx.path)),
-        title_tag=f"{title} | {chrome['site']}", body_class=body_class,
-        skip=chrome["skip"], banner=chrome["banner"], home=href(chrome["home"]),
-        site_name=chrome["site"], nav=items(chrome["nav"]), footer=items(chrome["footer"]),
-        main_class="col-sm-9" if sidebar else "col-sm-12", main=main, sidebar=aside,
+        title_tag=f"{title} | {chrome['site']}",
+        body_class=body_class,
+        skip=chrome["skip"],
+        banner=chrome["banner"],
+        home=href(chrome["home"]),
+        site_name=chrome["site"],
+        nav=items(chrome["nav"]),
+        footer=items(chrome["footer"]),
+        main_class="col-sm-9" if sidebar else "col-sm-12",
+        main=main,
+        sidebar=aside,
     )
 
 
 def drupal_head(ctx, title, description, og_type="website", extra=()):
-    lines = [meta("generator", "Drupal 7 (http://drupal.org)", "name"),
-             meta("description", attr(description), "name"),
-             meta("og:site_name", "Iran International"), meta("og:type", og_type),
-             meta("og:title", title), meta("og:url", attr(ctx.origin + enc(ctx.path)))]
+    lines = [
+        meta("generator", "Drupal 7 (http://drupal.org)", "name"),
+        meta("description", attr(description), "name"),
+        meta("og:site_name", "Iran International"),
+        meta("og:type", og_type),
+        meta("og:title", title),
+        meta("og:url", attr(ctx.origin + enc(ctx.path))),
+    ]
     return "\n".join(lines + list(extra))
 
 
@@ -170,22 +192,31 @@ def pager(path, page, total, kind):
     if total <= 1 or page >= total:
         return ""
     core = kind == "core"
+
     def li(cls, inner):
         return f'<li class="{cls}">{inner}</li>' if cls else f"<li>{inner}</li>"
+
     def a(n, label):
         return f'<a title="Go to page {n + 1}" href="{page_href(path, n)}">{label}</a>'
+
     items = []
     if page > 0:
-        items += [li("pager-first", a(0, "« first")),
-                  li("pager-previous" if core else "prev", a(page - 1, "‹ previous"))]
+        items += [
+            li("pager-first", a(0, "« first")),
+            li("pager-previous" if core else "prev", a(page - 1, "‹ previous")),
+        ]
     for n in range(total):
         if n == page:
-            items.append(li("pager-current", str(n + 1)) if core else li("active", f"<span>{n + 1}</span>"))
+            items.append(
+                li("pager-current", str(n + 1)) if core else li("active", f"<span>{n + 1}</span>")
+            )
         else:
             items.append(li("pager-item" if core else "", a(n, str(n + 1))))
     if page < total - 1:
-        items += [li("pager-next" if core else "next", a(page + 1, "next ›")),
-                  li("pager-last", a(total - 1, "last »"))]
+        items += [
+            li("pager-next" if core else "next", a(page + 1, "next ›")),
+            li("pager-last", a(total - 1, "last »")),
+        ]
     if core:
         return tpl("pager", wrapper="item-list", ul_class="pager", items="".join(items))
     return tpl("pager", wrapper="text-center", ul_class="pagination", items="".join(items))
@@ -197,25 +228,43 @@ def view(name, display, rows, ctx, total, pager_kind, lang):
     else:
         content = f'<div class="view-empty"><p>{LANG[lang]["empty"]}</p></div>'
     domid = itok(ctx.path + name)
-    return tpl("view", name=name, display=display, domid=domid, content=content,
-               pager=pager(ctx.path, ctx.page, total, pager_kind))
+    return tpl(
+        "view",
+        name=name,
+        display=display,
+        domid=domid,
+        content=content,
+        pager=pager(ctx.path, ctx.page, total, pager_kind),
+    )
 
 
 def teaser(doc):
     sec = section_of(doc)
-    image = field("field-image", [link(doc.path, f'<img src="{image_src(doc.images[0][0], "large_teaser")}" alt="">')],
-                  "image") if doc.images else ""
+    image = (
+        field(
+            "field-image",
+            [link(doc.path, f'<img src="{image_src(doc.images[0][0], "large_teaser")}" alt="">')],
+            "image",
+        )
+        if doc.images
+        else ""
+    )
     return tpl(
-        "teaser", href=href(doc.path), image=image,
+        "teaser",
+        href=href(doc.path),
+        image=image,
         title=field("title", [f"<h1>{link(doc.path, raw(doc.title))}</h1>"], "ds"),
-        section=field("field-section", [link(sec.path, sec.name)], "taxonomy-term-reference") if sec else "",
+        section=field("field-section", [link(sec.path, sec.name)], "taxonomy-term-reference")
+        if sec
+        else "",
         summary=field("body", [f"<p>{raw(doc.paras[0])}</p>"], "text-with-summary"),
-        tags=tags_field(doc), date=doc.date_text,
+        tags=tags_field(doc),
+        date=doc.date_text,
     )
 
 
 def listing(ctx, docs, name, display, pager_kind, lang, per_page=PER_PAGE):
-    chunks = [docs[i:i + per_page] for i in range(0, len(docs), per_page)] or [[]]
+    chunks = [docs[i : i + per_page] for i in range(0, len(docs), per_page)] or [[]]
     rows = [teaser(d) for d in chunks[ctx.page]] if ctx.page < len(chunks) else []
     return view(name, display, rows, ctx, len(chunks), pager_kind, lang)
 
@@ -228,18 +277,31 @@ def brief_block(ctx, lang):
         return ""
     briefs = [d for d in BRIEFS if d.lang == lang]
     per = BRIEF_BLOCK_PER_PAGE
-    items = briefs[ctx.page * per:(ctx.page + 1) * per]
-    rows = [f'<div class="views-field views-field-body"><div class="field-content">'
-            f'<p>{raw(d.paras[0])}{link(d.path, chrome["more"])}</p></div></div>' for d in items]
+    items = briefs[ctx.page * per : (ctx.page + 1) * per]
+    rows = [
+        f'<div class="views-field views-field-body"><div class="field-content">'
+        f"<p>{raw(d.paras[0])}{link(d.path, chrome['more'])}</p></div></div>"
+        for d in items
+    ]
     content = view("iran-in-brief", "block", rows, ctx, -(-len(briefs) // per), "core", lang)
-    return tpl("block", id="views-iran-in-brief-block", module="views",
-               title=chrome["brief_title"], content=content)
+    return tpl(
+        "block",
+        id="views-iran-in-brief-block",
+        module="views",
+        title=chrome["brief_title"],
+        content=content,
+    )
 
 
 def picks_block(ctx, lang):
     items = "".join(f"<li>{link(t, label)}</li>" for t, label in PICKS[ctx.path])
-    return tpl("block", id="block-editors-picks", module="block", title=LANG[lang]["picks"],
-               content=f'<ul class="menu nav">{items}</ul>')
+    return tpl(
+        "block",
+        id="block-editors-picks",
+        module="block",
+        title=LANG[lang]["picks"],
+        content=f'<ul class="menu nav">{items}</ul>',
+    )
 
 
 # ------------------------------------------------------------------ doc pages
@@ -260,8 +322,10 @@ def image_items(doc):
     out = []
     for name, caption in doc.images:
         cap = f'<figcaption class="image-caption">{caption}</figcaption>' if caption else ""
-        out.append(f'<figure class="image-field"><img typeof="foaf:Image" class="img-responsive" '
-                   f'src="{image_src(name)}" width="780" height="439" alt="">{cap}</figure>')
+        out.append(
+            f'<figure class="image-field"><img typeof="foaf:Image" class="img-responsive" '
+            f'src="{image_src(name)}" width="780" height="439" alt="">{cap}</figure>'
+        )
     return out
 
 
@@ -292,8 +356,10 @@ def authors_field(doc):
 
 
 def video_field(doc):
-    player = (f'<iframe src="{attr(doc.video_url)}" width="640" height="360" frameborder="0" '
-              'allowfullscreen></iframe>')
+    player = (
+        f'<iframe src="{attr(doc.video_url)}" width="640" height="360" frameborder="0" '
+        "allowfullscreen></iframe>"
+    )
     return field("field-video", [player], "video-embed-field")
 
 
@@ -301,7 +367,9 @@ def drupal_doc(doc, ctx):
     sec = section_of(doc)
     node_type = doc.node_type or doc.kind
     fields = [
-        field("field-section", [link(sec.path, sec.name)], "taxonomy-term-reference") if sec else "",
+        field("field-section", [link(sec.path, sec.name)], "taxonomy-term-reference")
+        if sec
+        else "",
         field("post-date", [date_html(doc)], "ds"),
         authors_field(doc) if doc.authors else "",
         video_field(doc) if doc.video_url else "",
@@ -310,20 +378,43 @@ def drupal_doc(doc, ctx):
         tags_field(doc),
         share(ctx, doc.lang),
     ]
-    main = tpl("node", title=raw(doc.title), nid=doc.nid, type=node_type, about=href(doc.path),
-               fields="\n".join(f for f in fields if f))
-    classes = body_classes("one-sidebar", "sidebar-second", "page-node", f"page-node-{doc.nid}",
-                           f"node-type-{node_type}", f"i18n-{doc.lang}")
-    return skeleton(ctx, doc.lang, clean(doc.title), classes, main, doc_meta(ctx, doc),
-                    brief_block(ctx, doc.lang))
+    main = tpl(
+        "node",
+        title=raw(doc.title),
+        nid=doc.nid,
+        type=node_type,
+        about=href(doc.path),
+        fields="\n".join(f for f in fields if f),
+    )
+    classes = body_classes(
+        "one-sidebar",
+        "sidebar-second",
+        "page-node",
+        f"page-node-{doc.nid}",
+        f"node-type-{node_type}",
+        f"i18n-{doc.lang}",
+    )
+    return skeleton(
+        ctx,
+        doc.lang,
+        clean(doc.title),
+        classes,
+        main,
+        doc_meta(ctx, doc),
+        brief_block(ctx, doc.lang),
+    )
 
 
 def json_ld(ctx, doc):
     data = {
-        "@context": "https://schema.org", "@type": "NewsArticle",
-        "mainEntityOfPage": ctx.origin + enc(ctx.path), "headline": clean(doc.title),
-        "datePublished": doc.date_meta, "author": [{"@type": "Person", "name": a} for a in doc.authors],
-        "articleSection": doc.section, "keywords": ", ".join(doc.tags),
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": ctx.origin + enc(ctx.path),
+        "headline": clean(doc.title),
+        "datePublished": doc.date_meta,
+        "author": [{"@type": "Person", "name": a} for a in doc.authors],
+        "articleSection": doc.section,
+        "keywords": ", ".join(doc.tags),
         "image": [ctx.origin + image_src(n) for n, _ in doc.images],
         "publisher": {"@type": "Organization", "name": "Iran International"},
     }
@@ -333,12 +424,23 @@ def json_ld(ctx, doc):
 def story_doc(doc, ctx):
     """Unknown theme, but with og:/article: meta and JSON-LD."""
     sec = section_of(doc)
-    figure = "".join(f'<figure class="story-figure"><img class="story-photo" src="{image_src(n)}" alt="">'
-                     f'<figcaption class="story-credit">{c or ""}</figcaption></figure>'
-                     for n, c in doc.images)
-    main = tpl("story", nid=doc.nid, section_href=href(sec.path), section=sec.name,
-               title=raw(doc.title), authors=", ".join(doc.authors), iso=doc.date_meta,
-               date_text=doc.date_text, figure=figure, paragraphs=paragraphs(doc.paras))
+    figure = "".join(
+        f'<figure class="story-figure"><img class="story-photo" src="{image_src(n)}" alt="">'
+        f'<figcaption class="story-credit">{c or ""}</figcaption></figure>'
+        for n, c in doc.images
+    )
+    main = tpl(
+        "story",
+        nid=doc.nid,
+        section_href=href(sec.path),
+        section=sec.name,
+        title=raw(doc.title),
+        authors=", ".join(doc.authors),
+        iso=doc.date_meta,
+        date_text=doc.date_text,
+        figure=figure,
+        paragraphs=paragraphs(doc.paras),
+    )
     head = doc_meta(ctx, doc).split("\n", 1)[1] + "\n" + json_ld(ctx, doc)  # no generator
     return skeleton(ctx, doc.lang, clean(doc.title), "story-page layout-wide", main, head)
 
@@ -350,12 +452,22 @@ BARE_DATETIME = {"/en/iran/rial-falls-to-new-low-against-dollar": "2020-07-21T11
 
 def bare_doc(doc, ctx):
     """Unknown theme without any og:/JSON-LD metadata (generic extraction)."""
-    main = tpl("bare", title=raw(doc.title), iso=BARE_DATETIME[doc.path],
-               date_text=doc.date_text, paragraphs=paragraphs(doc.paras))
+    main = tpl(
+        "bare",
+        title=raw(doc.title),
+        iso=BARE_DATETIME[doc.path],
+        date_text=doc.date_text,
+        paragraphs=paragraphs(doc.paras),
+    )
     return skeleton(ctx, doc.lang, clean(doc.title), "bare-page", main)
 
 
-THEMES = {"drupal": drupal_doc, "story": story_doc, "bare": bare_doc, "video": drupal_doc} | C.THEMES
+THEMES = {
+    "drupal": drupal_doc,
+    "story": story_doc,
+    "bare": bare_doc,
+    "video": drupal_doc,
+} | C.THEMES
 
 
 # ------------------------------------------------------------------ listings
@@ -367,9 +479,11 @@ def ticker(ctx, lang):
 
 def list_page(ctx, lang, heading, docs, view_name, display, pager_kind, classes, picks=False):
     per_page = len(docs) if picks else PER_PAGE  # home pages: a single page of teasers
-    main = (f'<h1 class="page-header">{heading}</h1>\n' if heading else "") + \
-        (ticker(ctx, lang) + "\n" if picks and lang == "fa" else "") + \
-        listing(ctx, docs, view_name, display, pager_kind, lang, per_page)
+    main = (
+        (f'<h1 class="page-header">{heading}</h1>\n' if heading else "")
+        + (ticker(ctx, lang) + "\n" if picks and lang == "fa" else "")
+        + listing(ctx, docs, view_name, display, pager_kind, lang, per_page)
+    )
     head = drupal_head(ctx, heading or LANG[lang]["site"], heading or LANG[lang]["site"])
     sidebar = picks_block(ctx, lang) if picks else ""
     return skeleton(ctx, lang, heading or LANG[lang]["site"], classes, main, head, sidebar)
@@ -378,14 +492,17 @@ def list_page(ctx, lang, heading, docs, view_name, display, pager_kind, classes,
 def home_page(path, lang):
     docs = [DOCS_BY_PATH[p] for p in C.HOME_LISTS[path]]
     classes = body_classes("page-home", f"i18n-{lang}", front=True)
-    return lambda ctx: list_page(ctx, lang, "", docs, "articles", "page_home", "core", classes, True)
+    return lambda ctx: list_page(
+        ctx, lang, "", docs, "articles", "page_home", "core", classes, True
+    )
 
 
 def section_page(sec):
     docs = [d for d in ARTICLES if d.path.startswith(sec.path + "/")]
     classes = body_classes("page-taxonomy-term", "page-section", f"i18n-{sec.lang}")
-    return lambda ctx: list_page(ctx, sec.lang, sec.name, docs, "articles", "page_section",
-                                 sec.pager, classes)
+    return lambda ctx: list_page(
+        ctx, sec.lang, sec.name, docs, "articles", "page_section", sec.pager, classes
+    )
 
 
 def tag_page(lang, tag):
@@ -404,20 +521,30 @@ def breaking_news_page(ctx):
     """/breaking-news: the ticker's headlines as a list, without links."""
     main = f'<h1 class="page-header">خبرهای فوری</h1>\n{ticker(ctx, "fa")}'
     head = drupal_head(ctx, "خبرهای فوری", "خبرهای فوری")
-    return skeleton(ctx, "fa", "خبرهای فوری", body_classes("page-breaking-news", "i18n-fa"),
-                    main, head)
+    return skeleton(
+        ctx, "fa", "خبرهای فوری", body_classes("page-breaking-news", "i18n-fa"), main, head
+    )
 
 
 def node_page(spec, lang):
     """A Drupal node of type "page" (no article): contact, TV schedule."""
+
     def page(ctx):
         body = field("body", ["\n" + paragraphs(spec["paras"]) + "\n"], "text-with-summary")
-        main = tpl("node", title=spec["title"], nid=spec["nid"], type="page",
-                   about=href(ctx.path), fields=body)
-        classes = body_classes("page-node", f"page-node-{spec['nid']}", "node-type-page",
-                               f"i18n-{lang}")
+        main = tpl(
+            "node",
+            title=spec["title"],
+            nid=spec["nid"],
+            type="page",
+            about=href(ctx.path),
+            fields=body,
+        )
+        classes = body_classes(
+            "page-node", f"page-node-{spec['nid']}", "node-type-page", f"i18n-{lang}"
+        )
         head = drupal_head(ctx, spec["title"], spec["paras"][0])
         return skeleton(ctx, lang, spec["title"], classes, main, head)
+
     return page
 
 
@@ -427,12 +554,16 @@ contact_page = node_page(CONTACT, "en")
 def login_page(ctx):
     """Drupal's login form (disallowed by robots.txt; must never be stored)."""
     lang = "en" if ctx.path.startswith("/en/") else "fa"
-    form = (f'<form id="user-login" action="{href(ctx.path)}" method="post" accept-charset="UTF-8">'
-            '<input type="text" name="name"><input type="password" name="pass">'
-            '<button type="submit" name="op" value="Log in">Log in</button></form>')
+    form = (
+        f'<form id="user-login" action="{href(ctx.path)}" method="post" accept-charset="UTF-8">'
+        '<input type="text" name="name"><input type="password" name="pass">'
+        '<button type="submit" name="op" value="Log in">Log in</button></form>'
+    )
     main = f'<h1 class="page-header">User account</h1>\n{form}'
     head = meta("generator", "Drupal 7 (http://drupal.org)", "name")
-    return skeleton(ctx, lang, "User account", body_classes("page-user", "page-user-login"), main, head)
+    return skeleton(
+        ctx, lang, "User account", body_classes("page-user", "page-user-login"), main, head
+    )
 
 
 def not_found_page(ctx):
@@ -456,13 +587,21 @@ def _build_pages():
     pages = {d.path: (lambda ctx, d=d: THEMES[d.theme](d, ctx)) for d in C.ALL_DOCS}
     pages.update({s.path: section_page(s) for s in SECTIONS})
     pages.update({tag_path(lang, t): tag_page(lang, t) for lang, t in TAGS})
-    pages.update({"/en": home_page("/en", "en"), "/": home_page("/", "fa"),
-                  "/ar": home_page("/ar", "ar"),
-                  CONTACT["path"]: contact_page, "/en/user/login": login_page, "/user/login": login_page})
+    pages.update(
+        {
+            "/en": home_page("/en", "en"),
+            "/": home_page("/", "fa"),
+            "/ar": home_page("/ar", "ar"),
+            CONTACT["path"]: contact_page,
+            "/en/user/login": login_page,
+            "/user/login": login_page,
+        }
+    )
     pages.update({writer_path(name): writer_page(name) for name in WRITERS})
     pages.update({C.BREAKING_PATH: breaking_news_page, SCHEDULE["path"]: node_page(SCHEDULE, "fa")})
-    assert len(pages) == len(C.ALL_DOCS) + len(SECTIONS) + len(TAGS) + len(WRITERS) + 8, \
+    assert len(pages) == len(C.ALL_DOCS) + len(SECTIONS) + len(TAGS) + len(WRITERS) + 8, (
         "path collision"
+    )
     return pages
 
 
@@ -477,7 +616,7 @@ def resolve(path):
         return path
     for alias, target in SECTION_ALIASES.items():
         if path == alias or path.startswith(alias + "/"):
-            candidate = target + path[len(alias):]
+            candidate = target + path[len(alias) :]
             return candidate if candidate in PAGES else None
     return None
 
@@ -485,25 +624,44 @@ def resolve(path):
 # ------------------------------------------------------------------ files
 def _png():
     def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data
-                                    + struct.pack(">I", zlib.crc32(kind + data)))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _jpeg():
     """1x1 grey baseline JPEG: DQT, SOF0, one-code DC/AC Huffman tables, one block."""
+
     def huff(cls):
         return b"\xff\xc4\x00\x14" + bytes([cls, 1]) + bytes(15) + b"\x00"
-    return (b"\xff\xd8" + b"\xff\xdb\x00\x43\x00" + b"\x01" * 64
-            + b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00"
-            + huff(0x00) + huff(0x10)
-            + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x3f" + b"\xff\xd9")
+
+    return (
+        b"\xff\xd8"
+        + b"\xff\xdb\x00\x43\x00"
+        + b"\x01" * 64
+        + b"\xff\xc0\x00\x0b\x08\x00\x01\x00\x01\x01\x01\x11\x00"
+        + huff(0x00)
+        + huff(0x10)
+        + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00"
+        + b"\x3f"
+        + b"\xff\xd9"
+    )
 
 
 GIF = base64.b64decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
-IMAGES = {"jpg": ("image/jpeg", _jpeg()), "jpeg": ("image/jpeg", _jpeg()),
-          "png": ("image/png", _png()), "gif": ("image/gif", GIF)}
+IMAGES = {
+    "jpg": ("image/jpeg", _jpeg()),
+    "jpeg": ("image/jpeg", _jpeg()),
+    "png": ("image/png", _png()),
+    "gif": ("image/gif", GIF),
+}
 
 
 def file_response(path):
@@ -537,11 +695,16 @@ def render(path, query="", origin="http://127.0.0.1"):
 # ------------------------------------------------------------------ manifest
 def _expected(doc):
     return {
-        "path": doc.path, "language": doc.lang, "kind": doc.kind, "title": clean(doc.title),
+        "path": doc.path,
+        "language": doc.lang,
+        "kind": doc.kind,
+        "title": clean(doc.title),
         # A paragraph whose expected text is empty is furniture (a lone link).
         "body": "\n\n".join(clean(p) for p in doc.paras if clean(p)),
         "section": doc.section,
-        "tags": list(doc.tags), "authors": list(doc.authors), "published_at": doc.published_at,
+        "tags": list(doc.tags),
+        "authors": list(doc.authors),
+        "published_at": doc.published_at,
         # the order of preference: article:published_time, <time datetime>, visible text
         "published_raw": doc.date_meta or BARE_DATETIME.get(doc.path) or doc.date_text,
         "image_count": len(doc.images),
@@ -554,19 +717,32 @@ def _expected(doc):
 EXPECTED_DOCS = [_expected(d) for d in C.ALL_DOCS]
 
 NOT_STORED_PATHS = (
-    ["/", "/en", "/ar", CONTACT["path"], "/en/world/removed-article", "/en/user/login",
-     "/user/login", C.BREAKING_PATH, SCHEDULE["path"]]
-    + [s.path for s in SECTIONS] + [tag_path(lang, t) for lang, t in TAGS]
+    [
+        "/",
+        "/en",
+        "/ar",
+        CONTACT["path"],
+        "/en/world/removed-article",
+        "/en/user/login",
+        "/user/login",
+        C.BREAKING_PATH,
+        SCHEDULE["path"],
+    ]
+    + [s.path for s in SECTIONS]
+    + [tag_path(lang, t) for lang, t in TAGS]
     + [writer_path(name) for name in WRITERS]
 )
 
 # Request targets that are duplicates of a stored document: (target, canonical path).
-DUPLICATE_TARGETS = (
-    [(t, t.split("?")[0].split("#")[0]) for links in PICKS.values() for t, _ in links
-     if ("?" in t or "#" in t)]
-    + [(C.SEED_PATH + "?page=1", C.SEED_PATH),
-       ("/ايران/قیمت-دلار-به-۲۵-هزار-تومان-رسید", "/ایران/قیمت-دلار-به-۲۵-هزار-تومان-رسید")]
-)
+DUPLICATE_TARGETS = [
+    (t, t.split("?")[0].split("#")[0])
+    for links in PICKS.values()
+    for t, _ in links
+    if ("?" in t or "#" in t)
+] + [
+    (C.SEED_PATH + "?page=1", C.SEED_PATH),
+    ("/ايران/قیمت-دلار-به-۲۵-هزار-تومان-رسید", "/ایران/قیمت-دلار-به-۲۵-هزار-تومان-رسید"),
+]
 
 
 def all_article_paths():

@@ -25,6 +25,7 @@ with ``Retry-After``, ``down=(url, ...)`` answers those queries 503.
 Replay (``/web/<14 digits>id_/<original>``) serves the replica page as
 captured; anything else is a 404.
 """
+
 import hashlib
 import json
 import re
@@ -94,22 +95,47 @@ def _doc_captures(i, path):
         earlier = f"https://www.iranintl.com{_lower_escapes(enc)}"
     found = [Capture(f"202008{i % 28 + 1:02d}10{i:02d}00", earlier, version="earlier")]
     if i % 4 == 3:  # never captured on old.iranintl.com: newest on iranintl.com
-        found.append(Capture(f"2021{i % 6 + 1:02d}20{i % 24:02d}{i:02d}00", f"http://iranintl.com{enc}"))
+        found.append(
+            Capture(f"2021{i % 6 + 1:02d}20{i % 24:02d}{i:02d}00", f"http://iranintl.com{enc}")
+        )
     else:
         if i % 3 == 0:
-            found.append(Capture(f"202112{i % 28 + 1:02d}08{i:02d}00",
-                                 f"https://old.iranintl.com{enc}", version="earlier"))
+            found.append(
+                Capture(
+                    f"202112{i % 28 + 1:02d}08{i:02d}00",
+                    f"https://old.iranintl.com{enc}",
+                    version="earlier",
+                )
+            )
         origin = "http://old.iranintl.com:80" if i % 4 == 1 else "https://old.iranintl.com"
         found.append(Capture(f"2022{i % 12 + 1:02d}15{i % 24:02d}{i:02d}00", origin + enc))
     if i % 5 == 0:  # newer, but a redirect: filtered out
-        found.append(Capture(f"2023{i % 12 + 1:02d}01000000", f"https://old.iranintl.com{enc}",
-                             statuscode="301", version="none"))
+        found.append(
+            Capture(
+                f"2023{i % 12 + 1:02d}01000000",
+                f"https://old.iranintl.com{enc}",
+                statuscode="301",
+                version="none",
+            )
+        )
     if i == 1:  # a revisit record: filtered out
-        found.append(Capture("20230301000000", f"https://old.iranintl.com{enc}",
-                             statuscode="-", mimetype="warc/revisit", version="none"))
+        found.append(
+            Capture(
+                "20230301000000",
+                f"https://old.iranintl.com{enc}",
+                statuscode="-",
+                mimetype="warc/revisit",
+                version="none",
+            )
+        )
     if path == SEED_PATH:  # query-string variants of the same article
-        found.append(Capture("20210510120000", f"https://www.iranintl.com{enc}?utm_source=twitter",
-                             version="earlier"))
+        found.append(
+            Capture(
+                "20210510120000",
+                f"https://www.iranintl.com{enc}?utm_source=twitter",
+                version="earlier",
+            )
+        )
         found.append(Capture("20221220120000", f"https://old.iranintl.com{enc}?page=1"))
     return found
 
@@ -122,18 +148,37 @@ def _captures():
     for i, doc in enumerate(site.EXPECTED_DOCS):
         found += _doc_captures(i, doc["path"])
         if doc["path"] == ALIAS[1]:  # the alias spelling, captured alike
-            found += [Capture(c.timestamp, c.original.replace(site.enc(ALIAS[1]), site.enc(ALIAS[0])),
-                              c.statuscode, c.mimetype, c.version)
-                      for c in _doc_captures(i, doc["path"])]
+            found += [
+                Capture(
+                    c.timestamp,
+                    c.original.replace(site.enc(ALIAS[1]), site.enc(ALIAS[0])),
+                    c.statuscode,
+                    c.mimetype,
+                    c.version,
+                )
+                for c in _doc_captures(i, doc["path"])
+            ]
     old = "https://old.iranintl.com"
-    for n, path in enumerate(["/en", "/", "/en/world", "/en/world?page=1", "/سیاست", "/en/contact"]):
+    for n, path in enumerate(
+        ["/en", "/", "/en/world", "/en/world?page=1", "/سیاست", "/en/contact"]
+    ):
         found.append(Capture(f"202202{n + 1:02d}000000", old + site.href(path)))
     found += [
-        Capture("20220301000000", old + "/en/world/removed-article", statuscode="404", version="none"),
-        Capture("20220301000001", old + "/sites/default/files/styles/large/public/x.jpg",
-                mimetype="image/jpeg", version="none"),
-        Capture("20211015000000", "https://www.iranintl.com" + site.EXPECTED_DOCS[5]["path"],
-                statuscode="301", version="none"),
+        Capture(
+            "20220301000000", old + "/en/world/removed-article", statuscode="404", version="none"
+        ),
+        Capture(
+            "20220301000001",
+            old + "/sites/default/files/styles/large/public/x.jpg",
+            mimetype="image/jpeg",
+            version="none",
+        ),
+        Capture(
+            "20211015000000",
+            "https://www.iranintl.com" + site.EXPECTED_DOCS[5]["path"],
+            statuscode="301",
+            version="none",
+        ),
         Capture("20220105123400", NEW_SITE_URL, version="newsite"),
     ]
     return found
@@ -144,8 +189,11 @@ CAPTURES = _captures()
 
 def doc_captures(path):
     """The captures showing the stored document at *path* (any variant)."""
-    return [c for c in CAPTURES if c.version in ("newest", "earlier")
-            and site.resolve(c.path[0]) == path]
+    return [
+        c
+        for c in CAPTURES
+        if c.version in ("newest", "earlier") and site.resolve(c.path[0]) == path
+    ]
 
 
 def expected_body(expected, version):
@@ -157,21 +205,32 @@ def expected_body(expected, version):
 
 
 def _new_site_page():
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            '<title>New site | Iran International</title>'
-            '<meta property="og:type" content="article">'
-            f'<link rel="canonical" href="{NEW_SITE_URL}"></head>'
-            '<body class="node-type-article"><h1>A page of the new site</h1>'
-            '<div class="field-name-body"><p>The new site served this page at iranintl.com '
-            'after the old site moved to its own host.</p><p>An archive of the old site must '
-            'never take it for one of its articles, whatever it says.</p></div></body></html>').encode()
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>New site | Iran International</title>"
+        '<meta property="og:type" content="article">'
+        f'<link rel="canonical" href="{NEW_SITE_URL}"></head>'
+        '<body class="node-type-article"><h1>A page of the new site</h1>'
+        '<div class="field-name-body"><p>The new site served this page at iranintl.com '
+        "after the old site moved to its own host.</p><p>An archive of the old site must "
+        "never take it for one of its articles, whatever it says.</p></div></body></html>"
+    ).encode()
 
 
 class FakeWayback(ThreadedServer):
     name = "fake-wayback"
 
-    def __init__(self, host="127.0.0.1", port=0, throttle=0, retry_after="1", cdx_delay=0.05,
-                 replay_delay=0.02, honour_filters=True, down=()):
+    def __init__(
+        self,
+        host="127.0.0.1",
+        port=0,
+        throttle=0,
+        retry_after="1",
+        cdx_delay=0.05,
+        replay_delay=0.02,
+        honour_filters=True,
+        down=(),
+    ):
         self.throttle, self.retry_after = throttle, retry_after
         self.down = set(down)  # CDX queries (url=...) answered 503, always
         self.cdx_delay, self.replay_delay = cdx_delay, replay_delay
@@ -194,7 +253,10 @@ class FakeWayback(ThreadedServer):
         """(status, headers, body) for a CDX query string; the number of rows
         served goes in *entry*."""
         params = parse_qs(query, keep_blank_values=True)
-        one = lambda name, default=None: params.get(name, [default])[0]
+
+        def one(name, default=None):
+            return params.get(name, [default])[0]
+
         with self._lock:
             calls = len(self.cdx_log)
         if calls <= self.throttle:
@@ -208,8 +270,14 @@ class FakeWayback(ThreadedServer):
         end = (one("to") or "").ljust(14, "9") if one("to") else None
         fields = one("fl", "").split(",") if one("fl") else list(DEFAULT_FIELDS)
         filters = params.get("filter", []) if self.honour_filters else []
-        rows = [c for c in self.rows if c.urlkey.startswith(prefix) and c.timestamp >= start
-                and (end is None or c.timestamp <= end) and all(_match(c, f) for f in filters)]
+        rows = [
+            c
+            for c in self.rows
+            if c.urlkey.startswith(prefix)
+            and c.timestamp >= start
+            and (end is None or c.timestamp <= end)
+            and all(_match(c, f) for f in filters)
+        ]
         resume = one("resumeKey")
         if resume:
             key, _, ts = resume.rstrip("!").rpartition(" ")
@@ -271,8 +339,9 @@ class FakeWayback(ThreadedServer):
                 if kind:
                     with archive._lock:
                         archive.in_flight[kind] += 1
-                        archive.max_in_flight[kind] = max(archive.max_in_flight[kind],
-                                                          archive.in_flight[kind])
+                        archive.max_in_flight[kind] = max(
+                            archive.max_in_flight[kind], archive.in_flight[kind]
+                        )
                 time.sleep(delay)
                 self.send_response(status)
                 for name, value in headers:
