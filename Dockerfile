@@ -8,7 +8,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    CHROMIUM_PATH=/usr/bin/chromium
+    CHROMIUM_PATH=/usr/bin/chromium \
+    WARC_DIR=/var/lib/newscrawl/warc \
+    MONGO_SPILL_DIR=/var/lib/scrapyd/spill
 
 # Debian's Chromium follows Debian's security updates; a pinned version would
 # vanish from the mirror at the next one and break the build.
@@ -23,13 +25,14 @@ COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt scrapyd==1.6.0 setuptools==80.9.0 \
  && rm /tmp/requirements.txt
 
-# Eggs, logs, items (one JSON-lines file per job) and the job history live on
-# the volume mounted at /var/lib/scrapyd. Credentials: SCRAPYD_USERNAME and
+# Eggs, logs, items (one JSON-lines file per job), the job history and spill
+# files live on the volume mounted at /var/lib/scrapyd; the WARC files on the
+# one at /var/lib/newscrawl/warc (created here so a new volume is writable). Credentials: SCRAPYD_USERNAME and
 # SCRAPYD_PASSWORD in the environment (Scrapyd reads them itself).
 RUN groupadd --system --gid 10001 scrapyd \
  && useradd --system --uid 10001 --gid scrapyd --home-dir /var/lib/scrapyd --shell /usr/sbin/nologin scrapyd \
- && mkdir -p /etc/scrapyd /var/lib/scrapyd \
- && chown scrapyd:scrapyd /var/lib/scrapyd \
+ && mkdir -p /etc/scrapyd /var/lib/scrapyd/spill /var/lib/newscrawl/warc \
+ && chown -R scrapyd:scrapyd /var/lib/scrapyd /var/lib/newscrawl \
  && printf '%s\n' \
       '[scrapyd]' \
       'bind_address = 0.0.0.0' \

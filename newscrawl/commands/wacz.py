@@ -43,7 +43,7 @@ class Command(ScrapyCommand):
             "-o",
             "--output",
             metavar="FILE",
-            help="the WACZ to write (default: WARC_DIR/<prefix>-<crawl>.wacz)",
+            help="the WACZ to write; WARC_DIR/<prefix>-<crawl>.wacz by default",
         )
         parser.add_argument(
             "--crawl",

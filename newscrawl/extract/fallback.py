@@ -19,6 +19,10 @@ import trafilatura
 from newscrawl.extract.html import element_text
 
 logger = logging.getLogger(__name__)
+# trafilatura warns "discarding data: URL" for every page whose text it finds
+# too short: an expected outcome here (the markup's body or a retry decides),
+# said once per page in an operator's log it is noise. Its errors still show.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 STRICT = {"favor_precision": True}
 RELAXED = {"favor_precision": False}
