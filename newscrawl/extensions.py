@@ -236,10 +236,12 @@ class Progress(LogStats):
             return
         if urlsplit(response.url).hostname != self.host:
             return
-        try:
-            found = listing_pages(listing_pager_hrefs(response.selector.root), response.url)
-        except (ValueError, AttributeError):  # not HTML after all
-            return
+        found = None
+        if b"pager-last" in response.body:  # most pages have no pager: no XPath to run
+            try:
+                found = listing_pages(listing_pager_hrefs(response.selector.root), response.url)
+            except (ValueError, AttributeError):  # not HTML after all
+                return
         if found:
             path, pages = found
             self.pagers[path] = max(self.pagers.get(path, 0), pages)

@@ -171,6 +171,8 @@ def is_pager(url: str, *page_urls: str) -> bool:
     """Whether *url* is a ``?page=N`` of the page at *page_urls* (its URL, and
     the canonical URL it names): a pager of a block on that page, or of the
     listing itself."""
+    if "page=" not in url:  # the common case, decided without parsing
+        return False
     parts = urlsplit(url)
     if "page" not in dict(parse_qsl(parts.query)):
         return False

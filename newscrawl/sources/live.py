@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_base_url
 
 from newscrawl.extract import xpaths
 from newscrawl.extract.page import HTML_SPACE, Page
@@ -73,28 +75,27 @@ class Where(NamedTuple):
 NOWHERE = Where(False, None)
 
 
-def _block_of(element) -> str | None:
-    """The block *element* opens: its identity, ``""`` for the page's main
-    content, None if it opens none."""
-    ident = element.get("id") or ""
+def _block_of(ident: str, classes: str) -> str | None:
+    """The block an element with this id and class attribute opens: its
+    identity, ``""`` for the page's main content, None if it opens none."""
     if ident in MAIN_CONTENT_IDS:
         return ""
     if ident.startswith(BLOCK_ID_PREFIX):
         return ident
-    classes = (element.get("class") or "").split()
-    display = next((c for c in classes if c.startswith(BLOCK_DISPLAY_PREFIX)), None)
-    if display:
-        view = next((c for c in classes if c.startswith("view-id-")), "view")
-        return f"{view}/{display}"
-    if PANE_CLASS in classes:
-        return " ".join(c for c in classes if c.startswith("pane-")) or PANE_CLASS
+    if BLOCK_DISPLAY_PREFIX in classes:
+        names = classes.split()
+        display = next((c for c in names if c.startswith(BLOCK_DISPLAY_PREFIX)), None)
+        if display:
+            view = next((c for c in names if c.startswith("view-id-")), "view")
+            return f"{view}/{display}"
+    if PANE_CLASS in classes and PANE_CLASS in classes.split():
+        return " ".join(c for c in classes.split() if c.startswith("pane-")) or PANE_CLASS
     return None
 
 
-def _is_brief_block(element) -> bool:
-    classes = (element.get("class") or "").split()
-    return any(c in classes for c in BRIEF_BLOCK_CLASSES) or BRIEF_BLOCK_ID in (
-        element.get("id") or ""
+def _is_brief_block(ident: str, classes: str) -> bool:
+    return BRIEF_BLOCK_ID in ident or any(
+        name in classes and name in classes.split() for name in BRIEF_BLOCK_CLASSES
     )
 
 
@@ -108,11 +109,12 @@ def where(element, cache: dict) -> Where:
         node = node.getparent()
     found = cache[node] if node is not None else NOWHERE
     for node in reversed(chain):
-        block = _block_of(node)
-        found = Where(
-            found.brief_block or _is_brief_block(node),
-            found.block if block is None else (block or None),
-        )
+        ident, classes = node.get("id") or "", node.get("class") or ""
+        if ident or classes:  # most elements open nothing: no attribute to read
+            block = _block_of(ident, classes)
+            brief = found.brief_block or _is_brief_block(ident, classes)
+            if block is not None or brief != found.brief_block:
+                found = Where(brief, found.block if block is None else (block or None))
         cache[node] = found
     return found
 
@@ -145,11 +147,17 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
     root = response.selector.root
     canonical = xpaths.CANONICAL(root).strip(HTML_SPACE)
     here = (response.url, response.urljoin(canonical) if canonical else "")
+    base = get_base_url(response)
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}/"
     for anchor in xpaths.LINKS(root):
         href = anchor.get("href", "").strip(HTML_SPACE)
         if not is_page_href(href):
             continue
-        url = response.urljoin(href)
+        # A root-relative link (most of the site's) means the same on every
+        # page of the origin: joined and cleaned once for the whole crawl.
+        root_relative = href.startswith("/") and not href.startswith("//")
+        url = _join(origin if root_relative else base, href)
         if not should_follow(url, site, languages):
             continue
         url = clean_url(url)
@@ -164,6 +172,11 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
         elif more:
             link.via_more = True
     return list(found.values())
+
+
+@lru_cache(maxsize=65536)
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href)
 
 
 def links_digest(links: Iterable[Link]) -> str:
