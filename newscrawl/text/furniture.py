@@ -14,6 +14,9 @@ _KEY_EDGE = " .:;,!?؟،؛-–—|/\\›‹»«<>…*•·\"'“”‘’()[]"
 _SPACE_RE = re.compile(r"\s+")
 
 _SHORT = 300  # characters; the banner is about 120
+# Longer than any furniture even before folding (which drops diacritics, at
+# most two or three marks a letter): a paragraph this long is prose.
+_LONGEST = 4 * _SHORT
 
 
 def _fold_words(words: str) -> frozenset[str]:
@@ -94,6 +97,8 @@ def is_furniture(paragraph: str, language: str) -> bool:
     heading, a lone "More" link, and an empty (or punctuation-only) paragraph,
     in any of the three languages (``language`` is accepted for the callers'
     convenience: one language's furniture never reads as another's prose)."""
+    if len(paragraph or "") > _LONGEST:
+        return False  # an article's paragraph: no need to fold it to know
     key = _key(paragraph or "")
     if not key or key in _LABELS:
         return True
