@@ -158,4 +158,8 @@ def drop_repeated_captions(paragraphs: Iterable[str], captions: Iterable[str]) -
     """The paragraphs minus those that repeat an image caption."""
     seen = {_key(c) for c in captions if c}
     seen.discard("")
-    return [p for p in paragraphs if _key(p) not in seen]
+    if not seen:
+        return list(paragraphs)
+    longest = max(map(len, seen))
+    # A paragraph much longer than every caption cannot fold into one of them.
+    return [p for p in paragraphs if len(p) > 4 * longest or _key(p) not in seen]
