@@ -14,17 +14,7 @@ from tests.spiders import make_spider
 
 ORIGIN = "http://127.0.0.1:8765"
 EXPECTED_AR = [e for e in site.EXPECTED_DOCS if e["language"] == "ar"]
-FIELDS = (
-    "language",
-    "kind",
-    "title",
-    "body",
-    "section",
-    "tags",
-    "authors",
-    "published_at",
-    "published_raw",
-)
+FIELDS = site.EXPECTED_FIELDS
 # Letters the Persian rules would write instead of the Arabic ones.
 PERSIAN_ONLY = "\u06cc\u06a9۰۱۲۳۴۵۶۷۸۹"
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"

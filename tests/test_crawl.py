@@ -11,6 +11,7 @@ from tests.replica import content
 from tests.replica.site import (
     BRIEF_BLOCK_PER_PAGE,
     EXPECTED_DOCS,
+    EXPECTED_FIELDS,
     NOT_STORED_PATHS,
     resolve,
     writer_path,
@@ -71,17 +72,7 @@ def test_stored_fields(crawled, replica, expected):
     _, db = crawled
     doc = db.articles.find_one({"url": replica.url(expected["path"])})
     assert doc is not None
-    for field in (
-        "language",
-        "kind",
-        "title",
-        "body",
-        "section",
-        "tags",
-        "authors",
-        "published_at",
-        "published_raw",
-    ):
+    for field in EXPECTED_FIELDS:
         assert doc[field] == expected[field], field
     assert len(doc["image_urls"]) == expected["image_count"]
     assert all(u.startswith(replica.base_url + "/sites/") for u in doc["image_urls"])

@@ -17,7 +17,7 @@ from newscrawl.middlewares import WaybackThrottleMiddleware
 from newscrawl.spiders.oldsite import OldsiteSpider
 from newscrawl.urls import article_key
 from tests.replica import wayback as archive_data
-from tests.replica.site import EXPECTED_DOCS
+from tests.replica.site import EXPECTED_DOCS, EXPECTED_FIELDS
 from tests.replica.wayback import ALIAS, NEW_SITE_URL, doc_captures, expected_body, start
 
 BASE = "https://old.iranintl.com"
@@ -98,17 +98,7 @@ def test_the_newest_capture_is_stored(archived, expected):
     chosen = newest(expected["path"])
     assert chosen.version == "newest"  # the fake's own promise
     assert (doc["source"], doc["capture_timestamp"]) == ("wayback", chosen.timestamp)
-    for field in (
-        "language",
-        "kind",
-        "title",
-        "body",
-        "section",
-        "tags",
-        "authors",
-        "published_at",
-        "published_raw",
-    ):
+    for field in EXPECTED_FIELDS:
         assert doc[field] == expected[field], field
     assert len(doc["image_urls"]) == expected["image_count"]
 

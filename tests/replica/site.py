@@ -715,6 +715,18 @@ def _expected(doc):
 
 
 EXPECTED_DOCS = [_expected(d) for d in C.ALL_DOCS]
+# The fields of EXPECTED_DOCS a stored document must equal exactly.
+EXPECTED_FIELDS = (
+    "language",
+    "kind",
+    "title",
+    "body",
+    "section",
+    "tags",
+    "authors",
+    "published_at",
+    "published_raw",
+)
 
 NOT_STORED_PATHS = (
     [
