@@ -197,30 +197,38 @@ class TrapMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler, TrapConfig.from_settings(crawler.settings))
 
+    # Universal spider middleware: the same steps for a sync and an async
+    # callback output. Items go on at once; requests wait for the page's end.
     def process_spider_output(self, response, result):
-        self.parents.setdefault(response.url, response.meta.get(self.PARENT))
-        requests = []
+        requests = self.opened(response)
         for entry in result:
-            if isinstance(entry, Request):
-                requests.append(entry)
-            else:
-                if is_item(entry):
-                    self.credit(response)
+            if self.passes(response, entry, requests):
                 yield entry
         yield from self.follow(response, requests)
 
     async def process_spider_output_async(self, response, result):
-        self.parents.setdefault(response.url, response.meta.get(self.PARENT))
-        requests = []
+        requests = self.opened(response)
         async for entry in result:
-            if isinstance(entry, Request):
-                requests.append(entry)
-            else:
-                if is_item(entry):
-                    self.credit(response)
+            if self.passes(response, entry, requests):
                 yield entry
         for request in self.follow(response, requests):
             yield request
+
+    def opened(self, response) -> list[Request]:
+        """Start reading a page's output: its place on its chain; the list
+        its requests are held in."""
+        self.parents.setdefault(response.url, response.meta.get(self.PARENT))
+        return []
+
+    def passes(self, response, entry, requests: list[Request]) -> bool:
+        """Whether *entry* goes on now: a request is held in *requests*; an
+        item credits the page's chain."""
+        if isinstance(entry, Request):
+            requests.append(entry)
+            return False
+        if is_item(entry):
+            self.credit(response)
+        return True
 
     def barren_run(self, url: str | None) -> tuple[int, str | None]:
         """How many pages in a row, up to *url*'s page along its chain, brought

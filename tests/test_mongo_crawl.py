@@ -2,13 +2,11 @@
 re-crawls, changed articles, the ``crawls`` summary, and a server that is
 not there (with a password in MONGO_URI that must never show)."""
 
-import os
-import subprocess
-import sys
+import json
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port
 from tests.replica.site import EXPECTED_DOCS
 
 SECRET = "n0t-In-Logs-7f3a"
@@ -91,41 +89,24 @@ def test_a_changed_article_gets_version_2_and_a_revision(replica, mongo_db, craw
     assert others == len(EXPECTED_DOCS) - 1
 
 
-def test_unreachable_server_stops_the_crawl_at_once_without_the_password(replica, tmp_path):
+def test_unreachable_server_stops_the_crawl_at_once_without_the_password(replica, tmp_path, crawl):
     port = free_port()  # nothing listens there
-    stats_file = tmp_path / "stats.json"
-    env = {**os.environ, "MONGO_URI": f"mongodb://archiver:{SECRET}@127.0.0.1:{port}/oldsite"}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "oldsite",
-            "-a",
-            f"base_url={replica.base_url}",
-            "-s",
-            "MONGO_CONNECT_TIMEOUT=1",
-            "-s",
-            f"STATS_FILE={stats_file}",
-            "-s",
-            f"MONGO_SPILL_DIR={tmp_path / 'spill'}",
-            "-s",
-            "LOG_LEVEL=DEBUG",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = crawl(
+        replica.base_url,
+        "oldsite",
+        settings={
+            "MONGO_CONNECT_TIMEOUT": "1",
+            "MONGO_SPILL_DIR": str(tmp_path / "spill"),
+            "LOG_LEVEL": "DEBUG",
+        },
+        env={"MONGO_URI": f"mongodb://archiver:{SECRET}@127.0.0.1:{port}/oldsite"},
     )
-    output = proc.stdout + proc.stderr
-    stats = stats_file.read_text()
-    assert proc.returncode != 0, output
+    output, stats = result.log, result.stats
+    assert result.returncode != 0, result
     assert f"MongoDB is unreachable at mongodb://127.0.0.1:{port}" in output
     assert "make mongo" in output
-    assert '"finish_reason": "mongo_unavailable"' in stats
+    assert stats["finish_reason"] == "mongo_unavailable"
     assert "Traceback" not in output
     assert "downloader/request_count" not in stats  # stopped before fetching anything
-    assert SECRET not in output and SECRET not in stats
+    assert SECRET not in output and SECRET not in json.dumps(stats, default=str)
     assert not (tmp_path / "spill").exists()
