@@ -27,6 +27,7 @@ from newscrawl.warc.wacz import validate
 from tests.conftest import ROOT, free_port
 from tests.replica import jscorner
 from tests.replica.server import decode_target, start
+from tests.replica.site import DUPLICATE_TARGETS
 
 pytestmark = pytest.mark.browser  # the crawl renders the JavaScript corner
 
@@ -336,10 +337,17 @@ def test_a_second_crawl_writes_revisits_for_unchanged_pages(archived, site, craw
         if r.type == "request"
     }
     pages = {r.uri: r for r in found if r.type in ("response", "revisit")}
+    # An alias URL of an article (another spelling, canonical to the stored one)
+    # may be the page the pager is first read from; its pager names the stored URL.
+    canonical = {
+        safe_url_string(site.url(target)): safe_url_string(site.url(path))
+        for target, path in DUPLICATE_TARGETS
+    }
     for record in new_pages:
         referer = referers[record.id]
+        article = canonical.get(referer, referer)
         assert urlsplit(record.uri).query.startswith("page="), record.uri
-        assert record.uri.split("?")[0] == referer and referer in stored, (record.uri, referer)
+        assert record.uri.split("?")[0] == article and article in stored, (record.uri, referer)
         page = pages[referer]
         assert record.uri in brief_pager_links(
             payloads[page.headers.get_header("WARC-Payload-Digest")]
