@@ -195,6 +195,11 @@ REPORT_DIR = "data/report"
 # in Brief" block's ?page=N) is followed "once" per edition and block page;
 # "every" follows it from every page (one more request per article).
 BLOCK_PAGERS = "once"
+# A tag (a term of a node's tags field: a second index of what the sections
+# list) is read after everything else, and "productive" ends its pagination
+# at the first page that shows no page not seen before; "every" reads all of
+# its pages (README "Each page once").
+TAG_PAGERS = "productive"
 
 # --- WARC (newscrawl/warc/, README "Archive files") ---
 # Every exchange with the site goes to WARC/1.1 files in WARC_DIR

@@ -16,7 +16,7 @@ from newscrawl import wayback
 from newscrawl.extract.page import canonical_url, classify
 from newscrawl.items import ArticleItem
 from newscrawl.sources import source_class
-from newscrawl.sources.live import links_digest, page_links
+from newscrawl.sources.live import LiveConfig, links_digest, page_links
 from newscrawl.urls import article_key, clean_url
 from tests import spiders
 from tests.spiders import PROJECT
@@ -302,6 +302,65 @@ def test_a_listing_that_repeats_the_page_before_it_ends_its_pagination():
     )
     assert [r.url for r in spider.source.links(again, classify(again))] == []
     assert spider.crawler.stats.get_value("oldsite/pagination/stopped") == 1
+
+
+def tags_field(*terms):
+    links = "".join(f"<div class='field-item'><a href='/{t}'>{t}</a></div>" for t in terms)
+    return f"<div class='field field-name-field-tags'><div class='field-items'>{links}</div></div>"
+
+
+def tag_page(term, n, teaser_paths, *other_tags):
+    """Page *n* (from 0) of tag *term*'s listing: teasers (each with its tags
+    field) and a pager to the next page."""
+    rows = "".join(
+        f"<div class='views-row'><h1><a href='{p}'>t</a></h1>{tags_field(term, *other_tags)}</div>"
+        for p in teaser_paths
+    )
+    pager = f"<ul class='pager'><li class='pager-next'><a href='/{term}?page={n + 1}'>next</a></li></ul>"
+    path = f"/{term}" + (f"?page={n}" if n else "")
+    return page(path, ("", "", rows + pager))
+
+
+@pytest.mark.parametrize("mode", ["productive", "every"])
+def test_a_tag_is_read_last_and_its_pagination_ends_at_a_page_with_nothing_new(mode):
+    """#12: a tag (a term of a node's tags field) lists what the sections list."""
+    spider = make_spider(render="never", settings={"TAG_PAGERS": mode})
+    article = page("/en/world/a0", drupal("article", path="/en/world/a0", extra=tags_field("oil")))
+    requests = {r.url: r for r in parsed(spider, article)[1]}
+    assert requests[BASE + "/oil"].priority < 0  # behind every page of the sections
+    # Its first page shows an article not seen before: its next page follows, last too.
+    fresh = tag_page("oil", 0, ["/en/world/a1", "/en/world/a0"], "gas")
+    urls = {r.url: r.priority for r in parsed(spider, fresh)[1]}
+    assert urls[BASE + "/en/world/a1"] == 0 and urls[BASE + "/oil?page=1"] < 0
+    assert urls[BASE + "/gas"] < 0  # another tag, from a teaser's tags field
+    # Its next page shows only pages already requested (and tags): it ends there.
+    stale = tag_page("oil", 1, ["/en/world/a1", "/en/world/a0"], "gas", "coal")
+    urls = [r.url for r in parsed(spider, stale)[1]]
+    stats = spider.crawler.stats
+    if mode == "productive":
+        assert urls == [BASE + "/coal"]
+        assert stats.get_value("oldsite/pagination/tag_done") == 1
+    else:
+        assert urls == [BASE + "/coal", BASE + "/oil?page=2"]
+        assert stats.get_value("oldsite/pagination/tag_done") is None
+
+
+def test_a_section_is_no_tag_and_follows_every_page():
+    """A listing no tags field links (a section, a writer) is read in full,
+    even a page of it that shows nothing new."""
+    spider = make_spider(render="never")
+    for n in (0, 1):
+        pager = f"<ul class='pager'><li><a href='/en/world?page={n + 1}'>next</a></li></ul>"
+        listing = page(f"/en/world?page={n}", ("", "", teasers() + tags_field("oil") + pager))
+        urls = {r.url: r.priority for r in parsed(spider, listing)[1]}
+    assert urls == {BASE + "/en/world?page=2": 0}
+    assert spider.crawler.stats.get_value("oldsite/pagination/tag_done") is None
+
+
+def test_a_bad_tag_pager_mode_is_refused_with_the_setting_named():
+    settings = Settings({**PROJECT, "TAG_PAGERS": "some"})
+    with pytest.raises(ValueError, match="TAG_PAGERS must be one of productive, every, got 'some'"):
+        LiveConfig.from_settings(settings)
 
 
 def test_skip_known_skips_stored_articles_only():

@@ -6,7 +6,12 @@ Brief" block (its "More" links make briefs), in a site-wide block (a
 Drupal block outside the page's main content, whose pager is fetched once
 per edition and block page, ``BLOCK_PAGERS``), or elsewhere. A listing
 whose page repeats the page before it ends its pagination (a pager that
-runs on forever, or a ``?page=`` beyond the last page)."""
+runs on forever, or a ``?page=`` beyond the last page).
+
+A tag (a term linked from a node's ``field-name-field-tags``) is a second
+index of articles the sections already list: its pages are read after
+everything else (``TAG_PRIORITY``), and its pagination ends at the first
+page that brings no page the crawl has not seen (``TAG_PAGERS``)."""
 
 from __future__ import annotations
 
@@ -47,6 +52,12 @@ MAIN_CONTENT_IDS = ("block-system-main",)
 BLOCK_DISPLAY_PREFIX = "view-display-id-block"
 PANE_CLASS = "panel-pane"
 BLOCK_PAGER_MODES = ("once", "every")
+# The taxonomy field of a node (article page or teaser) whose links are tags.
+TAGS_FIELD_CLASSES = ("field-name-field-tags",)
+TAG_PAGER_MODES = ("productive", "every")
+# A tag's pages wait behind every other request (Scrapy runs higher first):
+# by the time they are read, the sections have shown what they list.
+TAG_PRIORITY = -10
 
 
 @dataclass(frozen=True)
@@ -54,15 +65,21 @@ class LiveConfig:
     """The live source's settings, read once (defaults in ``settings.py``)."""
 
     block_pagers: str  # "once" per edition and block page, or "every" page's
+    tag_pagers: str  # "productive": a tag's next page only after a page with news
 
     @classmethod
     def from_settings(cls, settings) -> LiveConfig:
-        mode = str(settings.get("BLOCK_PAGERS") or "").strip().lower()
-        if mode not in BLOCK_PAGER_MODES:
-            raise ValueError(
-                f"BLOCK_PAGERS must be one of {', '.join(BLOCK_PAGER_MODES)}, got {mode!r}"
-            )
-        return cls(block_pagers=mode)
+        return cls(
+            block_pagers=_mode(settings, "BLOCK_PAGERS", BLOCK_PAGER_MODES),
+            tag_pagers=_mode(settings, "TAG_PAGERS", TAG_PAGER_MODES),
+        )
+
+
+def _mode(settings, name: str, modes: tuple[str, ...]) -> str:
+    mode = str(settings.get(name) or "").strip().lower()
+    if mode not in modes:
+        raise ValueError(f"{name} must be one of {', '.join(modes)}, got {mode!r}")
+    return mode
 
 
 class Where(NamedTuple):
@@ -70,6 +87,7 @@ class Where(NamedTuple):
 
     brief_block: bool  # inside the "Iran in Brief" block
     block: str | None  # the site-wide block it is in (its id), if any
+    tags: bool = False  # inside a node's tags field
 
 
 NOWHERE = Where(False, None)
@@ -93,6 +111,10 @@ def _block_of(ident: str, classes: str) -> str | None:
     return None
 
 
+def _is_tags_field(classes: str) -> bool:
+    return any(name in classes and name in classes.split() for name in TAGS_FIELD_CLASSES)
+
+
 def _is_brief_block(ident: str, classes: str) -> bool:
     return BRIEF_BLOCK_ID in ident or any(
         name in classes and name in classes.split() for name in BRIEF_BLOCK_CLASSES
@@ -113,8 +135,9 @@ def where(element, cache: dict) -> Where:
         if ident or classes:  # most elements open nothing: no attribute to read
             block = _block_of(ident, classes)
             brief = found.brief_block or _is_brief_block(ident, classes)
-            if block is not None or brief != found.brief_block:
-                found = Where(brief, found.block if block is None else (block or None))
+            tags = found.tags or (bool(classes) and _is_tags_field(classes))
+            if block is not None or brief != found.brief_block or tags != found.tags:
+                found = Where(brief, found.block if block is None else (block or None), tags)
         cache[node] = found
     return found
 
@@ -122,7 +145,7 @@ def where(element, cache: dict) -> Where:
 class Link:
     """One URL of a page: its request URL, and how the page linked to it."""
 
-    __slots__ = ("block", "page", "pager", "url", "via_more")
+    __slots__ = ("block", "page", "pager", "tag", "url", "via_more")
 
     def __init__(
         self,
@@ -131,9 +154,11 @@ class Link:
         pager: bool,
         block: str | None = None,
         page: str | None = None,
+        tag: bool = False,
     ):
         self.url, self.via_more, self.pager = url, via_more, pager
         self.block, self.page = block, page  # for a pager of a site-wide block
+        self.tag = tag  # linked from a node's tags field
 
 
 def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) -> list[Link]:
@@ -141,7 +166,8 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
     of their first appearance, in one pass over its ``<a>`` elements. A URL
     is ``via_more`` when one of its links is a "More" link of the "Iran in
     Brief" block; a ``?page=N`` of the page itself inside a site-wide block
-    carries that block's identity and N."""
+    carries that block's identity and N. A URL is a ``tag`` when one of its
+    links stands in a node's tags field."""
     found: dict[str, Link] = {}
     cache: dict = {}
     root = response.selector.root
@@ -168,15 +194,22 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
             pager = is_pager(url, *here)
             block = place.block if pager else None
             page = dict(parse_qsl(urlsplit(url).query)).get("page") if block else None
-            found[url] = Link(url, more, pager, block, page)
-        elif more:
-            link.via_more = True
+            found[url] = Link(url, more, pager, block, page, place.tags)
+        else:
+            link.via_more = link.via_more or more
+            link.tag = link.tag or place.tags
     return list(found.values())
 
 
 @lru_cache(maxsize=65536)
 def _join(base: str, href: str) -> str:
     return urljoin(base, href)
+
+
+def _news(new: list[Link]) -> bool:
+    """Whether a listing page's unseen links include one to a page the crawl
+    has not seen: not only other tags (every teaser links its tags)."""
+    return any(not link.tag for link in new)
 
 
 def links_digest(links: Iterable[Link]) -> str:
@@ -210,6 +243,11 @@ class LiveSource(Source):
         return self.spider.state.setdefault("briefs", set())
 
     @property
+    def tags(self) -> set[str]:
+        """``article_key`` of every tag seen in a node's tags field."""
+        return self.spider.state.setdefault("tags", set())
+
+    @property
     def block_pages(self) -> set[tuple[str, str, str]]:
         """``(edition, block, page)`` of the site-wide block pages requested."""
         return self.spider.state.setdefault("block_pages", set())
@@ -219,6 +257,7 @@ class LiveSource(Source):
         links lead to are briefs from now on (``briefs``)."""
         links = page_links(response, self.spider.base_url, self.spider.languages)
         self.briefs.update(article_key(link.url) for link in links if link.via_more)
+        self.tags.update(article_key(link.url) for link in links if link.tag)
         return links
 
     def reached_as_brief(self, response, links=None) -> bool:
@@ -239,7 +278,9 @@ class LiveSource(Source):
         last, and none of them when the page is a listing that repeats the
         page that linked to it. A site-wide block's page is requested once
         per edition (with ``BLOCK_PAGERS = "once"``), from the first page
-        that shows a pager to it."""
+        that shows a pager to it. A tag's pages come last, and its
+        pagination ends at a page that shows nothing new (with
+        ``TAG_PAGERS = "productive"``)."""
         spider = self.spider
         stats = spider.crawler.stats
         links = self.read_links(response) if links is None else links
@@ -254,15 +295,35 @@ class LiveSource(Source):
                 stats.inc_value("oldsite/skipped_known")
                 continue
             (pagers if link.pager else new).append(link)
+        tag = page.kind == "listing" and article_key(response.url) in self.tags
         if page.kind == "listing" and not new and response.meta.get("listing_digest") == digest:
             stats.inc_value("oldsite/pagination/stopped")
             spider.logger.info("%s repeats the page before it: pagination stopped", response.url)
             pagers = []
+        elif tag and pagers and self.config.tag_pagers == "productive" and not _news(new):
+            stats.inc_value("oldsite/pagination/tag_done")
+            spider.logger.debug(
+                "%s shows nothing new: the tag's later pages are not fetched", response.url
+            )
+            pagers = [link for link in pagers if link.block is not None]
         if self.config.block_pagers == "once":
             pagers = [link for link in pagers if self.first_block_page(edition, link)]
-        for link in new + pagers:
+        for link in new:
             self.seen.add(link.url)
-            yield spider.page_request(link.url, via_more=link.via_more, listing_digest=digest)
+            yield spider.page_request(
+                link.url,
+                priority=TAG_PRIORITY if link.tag or article_key(link.url) in self.tags else 0,
+                via_more=link.via_more,
+                listing_digest=digest,
+            )
+        for link in pagers:
+            self.seen.add(link.url)
+            yield spider.page_request(
+                link.url,
+                priority=TAG_PRIORITY if tag and link.block is None else 0,
+                via_more=link.via_more,
+                listing_digest=digest,
+            )
 
     def claimed(self, url: str, response: HtmlResponse) -> Iterator[scrapy.Request]:
         """The page at *url* (a page's canonical URL), unless requested before."""

@@ -166,11 +166,13 @@ class OldsiteSpider(scrapy.Spider):
         async for request in self.source.start():
             yield request
 
-    def page_request(self, url, **meta):
+    def page_request(self, url, priority=0, **meta):
         """A request for a page of the site, parsed by ``parse``."""
         if self.render == "always":
             meta = {**render_meta("always"), **meta}
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.failed, meta=meta, priority=priority
+        )
 
     # ---------------------------------------------------------------- a page
     def parse(self, response):
