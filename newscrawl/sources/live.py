@@ -53,7 +53,7 @@ BLOCK_DISPLAY_PREFIX = "view-display-id-block"
 PANE_CLASS = "panel-pane"
 BLOCK_PAGER_MODES = ("once", "every")
 # The taxonomy field of a node (article page or teaser) whose links are tags.
-TAGS_FIELD_CLASSES = ("field-name-field-tags",)
+TAGS_FIELD_CLASSES = ("field-name-field-tags", "field--name-field-tags")  # Drupal 7, 8+
 TAG_PAGER_MODES = ("productive", "every")
 # A tag's pages wait behind every other request (Scrapy runs higher first):
 # by the time they are read, the sections have shown what they list.
