@@ -1,6 +1,7 @@
 """What can be wrong with a page before it is parsed, and how to mend it."""
 
 import re
+from functools import lru_cache
 
 from scrapy.http import TextResponse
 from w3lib.encoding import (
@@ -49,6 +50,9 @@ def truncation(response: TextResponse) -> str:
     return "no </html>"
 
 
+# The page's body is read twice (``guess_encoding``, then ``invalid_bytes`` on
+# the same bytes): the last answer is kept.
+@lru_cache(maxsize=1)
 def utf8_errors(body: bytes) -> tuple[int, int]:
     """``(invalid, valid)``: the invalid byte sequences in *body* read as
     UTF-8, and the valid non-ASCII characters."""
