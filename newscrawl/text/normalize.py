@@ -115,6 +115,8 @@ def normalize_text(text: str, language: str) -> str:
     if not text:
         return ""
     result = _normalize_once(text, language)
+    if result == text:  # a fixed point already: another pass would change nothing
+        return result
     for _ in range(_MAX_PASSES):
         again = _normalize_once(result, language)
         if again == result:

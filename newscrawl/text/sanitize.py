@@ -45,6 +45,11 @@ _FORBIDDEN_CHAR_RE = re.compile(
 )
 _SPACE_RE = re.compile(f"[{WHITESPACE_CONTROL}]")
 _SPACE_NOT_LF_RE = re.compile(f"[{WHITESPACE_CONTROL.replace(chr(10), '')}]")
+# What is removed or replaced where line feeds are kept (``lines``).
+_FORBIDDEN_NOT_LF_RE = re.compile(
+    f"[{CONTROL}{WHITESPACE_CONTROL.replace(chr(10), '')}"
+    f"{INVISIBLE_FORMAT}{NONCHARACTER}{SURROGATE}]"
+)
 _PAIR_RE = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 # A joiner next to a space or an end of the text, and runs of one joiner.
 _LONE_JOINER_RE = re.compile(f"(?<!\\S)[{ZWNJ}{ZWJ}]+|[{ZWNJ}{ZWJ}]+(?!\\S)")
@@ -84,7 +89,7 @@ def sanitize(text: str, *, lines: bool = False, url: bool = False) -> str:
     whitespace controls instead of turning them into spaces."""
     if not text or _clean(text):
         return text
-    if _FORBIDDEN_CHAR_RE.search(text):
+    if (_FORBIDDEN_NOT_LF_RE if lines and not url else _FORBIDDEN_CHAR_RE).search(text):
         if _PAIR_RE.search(text):
             text = _PAIR_RE.sub(_join_pair, text)
         if url:
