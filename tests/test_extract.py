@@ -364,3 +364,21 @@ def test_fields_that_broken_markup_nests_in_the_body_stay_out_of_it():
     fields = extract(response(html))
     assert fields["body"] == [FULL[0]]
     assert fields["tags"] == ["Iraq", "Oil"]
+
+
+def test_the_metas_read_at_once_are_those_each_name_finds():
+    from lxml import etree
+
+    from newscrawl.extract.metadata import meta_contents
+
+    per_name = etree.XPath("//meta[@property=$name or @name=$name]/@content")
+    page = response(
+        '<html><head><meta property="og:title" name="og:title" content="A">'
+        '<meta name="og:title" content="B"><meta property="og:title">'
+        '<META PROPERTY="og:image" CONTENT="x.jpg"><meta name="description" content="">'
+        '</head><body><meta property="og:title" name="other" content="C"></body></html>'
+    )
+    contents = meta_contents(page)
+    for name in ("og:title", "og:image", "description", "other", "absent"):
+        assert contents.get(name, []) == list(per_name(page.selector.root, name=name))
+    assert meta_contents(page) is contents
