@@ -529,3 +529,15 @@ def test_persian_rules_change_only_the_letters_they_own(text):
 @given(st.text(st.sampled_from("abc XYZ019.,;:!?()'\"-")))
 def test_english_is_the_same_under_every_language(text):
     assert normalize_text(text, "ar") == normalize_text(text, "en") == " ".join(text.split())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "\t", "\n", "\u00a0", "\u3000", "\r", "a", "ب"])).map("".join)
+)
+def test_search_text_spaces_are_each_run_as_one_space(text):
+    import re
+
+    from newscrawl.text.normalize import _HSPACE_RE
+
+    assert _HSPACE_RE.sub(" ", text) == re.sub(r"[^\S\n]+", " ", text)

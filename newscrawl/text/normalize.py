@@ -98,7 +98,10 @@ RULES = {
 }
 
 _OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit
-_HSPACE_RE = re.compile(r"[^\S\n]+")
+# Spaces other than one plain space, up to a line feed: a plain space is left
+# where it is (the same text as with every run replaced, for a fraction of
+# the matches).
+_HSPACE_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _NEWLINES_RE = re.compile(r" ?\n\s*")
 
