@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawl.text.chars import ARABIC_LETTER_RE, PERSIAN_FOLD, TASHKEEL_RE
+from newscrawl.text.chars import ARABIC_LETTER_RE, FOLD, PERSIAN_FOLD, TASHKEEL_RE
 from newscrawl.text.furniture import drop_repeated_captions, is_furniture, strip_trailing_more
 from newscrawl.text.mojibake import fix_mojibake
 from newscrawl.text.normalize import ascii_digits, normalize_body, normalize_text, search_text
@@ -541,3 +541,21 @@ def test_search_text_spaces_are_each_run_as_one_space(text):
     from newscrawl.text.normalize import _HSPACE_RE
 
     assert _HSPACE_RE.sub(" ", text) == re.sub(r"[^\S\n]+", " ", text)
+
+
+FOLD_ALPHABET = st.sampled_from(
+    [chr(code) for code in FOLD] + list("ab 1\n\t\u00a0یß") + ["\U0001d7d9", "\u0966", "\u06f1"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(FOLD_ALPHABET).map("".join))
+def test_the_fold_through_its_runs_is_the_fold_of_every_character(text):
+    import re
+
+    from newscrawl.text import furniture, normalize
+    from newscrawl.text.chars import fold_chars
+
+    assert fold_chars(text) == text.translate(FOLD)
+    assert normalize._OTHER_DIGIT_RE.sub("#", text) == re.sub(r"(?![0-9])\d", "#", text)
+    assert furniture._SPACE_RE.sub(" ", text) == re.sub(r"\s+", " ", text)

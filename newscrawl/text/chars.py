@@ -86,9 +86,29 @@ FOLD = str.maketrans(
 SEARCH_FOLD = FOLD  # the name the search code has always used
 
 
+def changed_by(table: dict) -> re.Pattern:
+    """Runs of the characters a ``str.maketrans`` *table* changes. The table
+    applied to those runs only gives the text ``str.translate`` gives, several
+    times faster on Arabic-script text (``str.translate`` looks every
+    character up, raising and catching a KeyError for each one it leaves)."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]+")
+
+
+FOLD_RE = changed_by(FOLD)
+
+
+def _fold_run(match: re.Match) -> str:
+    return match.group().translate(FOLD)
+
+
+def fold_chars(text: str) -> str:
+    """``text.translate(FOLD)``, through ``FOLD_RE``."""
+    return FOLD_RE.sub(_fold_run, text)
+
+
 def fold(text: str) -> str:
     """``text`` through ``FOLD``, lower-cased: a comparison key."""
-    return text.translate(FOLD).casefold()
+    return fold_chars(text).casefold()
 
 
 def fold_pattern(pattern: str) -> str:

@@ -11,7 +11,7 @@ from .markup import strip_markup
 # punctuation at either end. The vocabularies below are written as the site
 # writes them and folded the same way when this module is loaded.
 _KEY_EDGE = " .:;,!?؟،؛-–—|/\\›‹»«<>…*•·\"'“”‘’()[]"
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = re.compile(r"\s{2,}|[^\S ]")  # a space other than one plain space
 
 _SHORT = 300  # characters; the banner is about 120
 # Longer than any furniture even before folding (which drops diacritics, at

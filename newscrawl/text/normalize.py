@@ -23,9 +23,9 @@ from .chars import (
     PERSIAN_FOLD,
     PERSIAN_FOLD_RE,
     PERSIAN_LETTER,
-    SEARCH_FOLD,
     TO_ASCII_DIGITS,
     ZWNJ,
+    fold_chars,
 )
 from .furniture import drop_repeated_captions, is_furniture
 from .markup import strip_markup
@@ -97,7 +97,7 @@ RULES = {
     "ar": Rules(subs=ARABIC_PUNCTUATION),
 }
 
-_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit
+_OTHER_DIGIT_RE = re.compile(r"[^\D0-9]")  # any non-ASCII decimal digit
 # Spaces other than one plain space, up to a line feed: a plain space is left
 # where it is (the same text as with every run replaced, for a fraction of
 # the matches).
@@ -181,7 +181,7 @@ def search_text(title: str, body: str) -> str:
     digits, one form per Arabic/Persian letter, ZWNJ as a space. Lines are
     kept (title first); spaces within a line are collapsed."""
     text = unicodedata.normalize("NFC", f"{title or ''}\n{body or ''}").casefold()
-    text = _other_digits(text.translate(SEARCH_FOLD))
+    text = _other_digits(fold_chars(text))
     text = _HSPACE_RE.sub(" ", text)
     return _NEWLINES_RE.sub("\n", text).strip()
 
