@@ -559,3 +559,31 @@ def test_the_fold_through_its_runs_is_the_fold_of_every_character(text):
     assert fold_chars(text) == text.translate(FOLD)
     assert normalize._OTHER_DIGIT_RE.sub("#", text) == re.sub(r"(?![0-9])\d", "#", text)
     assert furniture._SPACE_RE.sub(" ", text) == re.sub(r"\s+", " ", text)
+
+
+def test_each_language_letter_pattern_is_the_one_its_table_changes():
+    from newscrawl.text.chars import changed_by
+    from newscrawl.text.normalize import RULES
+
+    for rules in RULES.values():
+        if rules.letters:
+            assert rules.letters_re.pattern == changed_by(rules.letters).pattern
+
+
+SEARCH_ALPHABET = st.sampled_from(
+    [" ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\u200c", "A", "ي", "٣", "\u064b", "x"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(SEARCH_ALPHABET).map("".join), st.lists(SEARCH_ALPHABET).map("".join))
+def test_search_text_is_the_fold_of_title_and_body_spaces_collapsed(title, body):
+    import re
+
+    from newscrawl.text.chars import PERSIAN_FOLD_RE, translate_runs
+    from newscrawl.text.normalize import _NEWLINES_RE, ascii_digits
+
+    text = unicodedata.normalize("NFC", f"{title}\n{body}").casefold().translate(FOLD)
+    text = re.sub(r"[^\S\n]+", " ", ascii_digits(text))
+    assert search_text(title, body) == _NEWLINES_RE.sub("\n", text).strip()
+    assert translate_runs(body, PERSIAN_FOLD, PERSIAN_FOLD_RE) == body.translate(PERSIAN_FOLD)

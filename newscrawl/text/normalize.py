@@ -26,6 +26,7 @@ from .chars import (
     TO_ASCII_DIGITS,
     ZWNJ,
     fold_chars,
+    translate_runs,
 )
 from .furniture import drop_repeated_captions, is_furniture
 from .markup import strip_markup
@@ -72,7 +73,7 @@ class Rules(NamedTuple):
     """The rules of one language, applied after the neutral ones."""
 
     letters: dict | None = None  # str.translate table for letters and digits
-    letters_re: re.Pattern | None = None  # matches a character ``letters`` changes
+    letters_re: re.Pattern | None = None  # ``chars.changed_by(letters)``
     subs: tuple[Sub, ...] = ()  # applied in order, on single-spaced text
 
 
@@ -138,8 +139,8 @@ def _normalize_once(text: str, language: str) -> str:
         text = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         text = INVISIBLE_RE.sub("", text)
         text = unicodedata.normalize("NFC", text)
-        if rules.letters and rules.letters_re and rules.letters_re.search(text):
-            text = text.translate(rules.letters)
+        if rules.letters and rules.letters_re:
+            text = translate_runs(text, rules.letters, rules.letters_re)
     text = _clean_spaces(text)
     for sub in rules.subs:
         if not sub.needle or sub.needle in text:
@@ -182,7 +183,8 @@ def search_text(title: str, body: str) -> str:
     kept (title first); spaces within a line are collapsed."""
     text = unicodedata.normalize("NFC", f"{title or ''}\n{body or ''}").casefold()
     text = _other_digits(fold_chars(text))
-    text = _HSPACE_RE.sub(" ", text)
+    if "  " in text or not text.replace("\n", "").isprintable():  # else single spaces only
+        text = _HSPACE_RE.sub(" ", text)
     return _NEWLINES_RE.sub("\n", text).strip()
 
 
