@@ -382,3 +382,37 @@ def test_the_metas_read_at_once_are_those_each_name_finds():
     for name in ("og:title", "og:image", "description", "other", "absent"):
         assert contents.get(name, []) == list(per_name(page.selector.root, name=name))
     assert meta_contents(page) is contents
+
+
+def test_the_class_attribute_walk_finds_what_testing_every_element_finds():
+    import random
+
+    from lxml import etree
+
+    from newscrawl.extract import xpaths
+
+    has = xpaths.has_class
+    every_element = [
+        f"//*[{has('node')} and contains(@class, 'view-mode-full')]",
+        f"//*[{has('node')} and starts-with(@id, 'node-') and not(ancestor::*[{has('view')}])]",
+        f"//*[{has('node')} and not(ancestor::*[{has('view')}]) and not(contains(@class, 'teaser'))]",
+        f"//*[{has('views-row')} or {has('node-teaser')}"
+        " or (contains(@class, 'view-mode-') and contains(@class, 'teaser'))]",
+    ]
+    names = ["node", "node-teaser", "view", "views-row", "view-mode-full", "view-mode-teaser", "x"]
+    rng = random.Random(4)
+
+    def element(depth):
+        words = rng.choice([" ", "\t", "  "]).join(
+            rng.choice(names) for _ in range(rng.randint(0, 3))
+        )
+        attrs = f' class="{words}"' if rng.random() < 0.7 else ""
+        if rng.random() < 0.3:
+            attrs += f' id="{rng.choice(["node-1", "x"])}"'
+        inner = "".join(element(depth + 1) for _ in range(rng.randint(0, 3))) if depth < 4 else "t"
+        return f"<div{attrs}>{inner}</div>"
+
+    for _ in range(300):
+        root = response(f"<html><body>{element(0)}{element(0)}</body></html>").selector.root
+        for reference, fast in zip(every_element, (*xpaths.MAIN_NODE, xpaths.TEASERS), strict=True):
+            assert etree.XPath(reference)(root) == fast(root)
