@@ -416,3 +416,35 @@ def test_the_class_attribute_walk_finds_what_testing_every_element_finds():
         root = response(f"<html><body>{element(0)}{element(0)}</body></html>").selector.root
         for reference, fast in zip(every_element, (*xpaths.MAIN_NODE, xpaths.TEASERS), strict=True):
             assert etree.XPath(reference)(root) == fast(root)
+
+
+def test_the_placeholders_found_from_the_attributes_are_those_of_every_element():
+    import random
+
+    from lxml import etree
+
+    from newscrawl.extract import xpaths
+
+    empty_view = (
+        f"{xpaths.has_class('view')}"
+        " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
+        " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])"
+    )
+    every_element = etree.XPath(f"//*[{empty_view}] | //*[{xpaths._LOADING}]")
+    names = ["view", "view-iran-in-brief", "view-articles", "views-row", "view-empty"]
+    names += ["js-placeholder", "ajax-placeholder", "js-loading", "x"]
+    rng = random.Random(6)
+
+    def element(depth):
+        attrs = ""
+        if rng.random() < 0.6:
+            attrs += f' class="{" ".join(rng.choice(names) for _ in range(rng.randint(0, 3)))}"'
+        if rng.random() < 0.1:
+            attrs += ' data-ajax-src="/x"'
+        tag = rng.choice(["div", "div", "p", "span"])
+        inner = "".join(element(depth + 1) for _ in range(rng.randint(0, 3))) if depth < 4 else "t"
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+
+    for _ in range(300):
+        root = response(f"<html><body>{element(0)}{element(0)}</body></html>").selector.root
+        assert every_element(root) == xpaths.PLACEHOLDER(root)

@@ -79,17 +79,28 @@ LINKS = etree.XPath("//a[@href]")
 
 # ---------------------------------------------------------------- placeholders
 # Blocks that Drupal fills with AJAX: a View without rows or an empty-text,
-# or an element themes use as a "loading" placeholder.
-_EMPTY_VIEW = (
-    f"{has_class('view')}"
-    " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
-    " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])"
+# or an element themes use as a "loading" placeholder. On the page, reached
+# from its class and data-ajax-src attributes (see ``by_class``).
+_LOADING_NAMES = ("js-placeholder", "ajax-placeholder", "js-loading")
+PLACEHOLDER = etree.XPath(
+    " | ".join(
+        (
+            by_class(
+                f"{class_has('view')}"
+                " and (contains(., 'iran-in-brief') or contains(., 'view-articles'))",
+                "not(.//*[contains(@class, 'views-row')])"
+                " and not(.//*[contains(@class, 'view-empty')])",
+            ),
+            by_class(" or ".join(f"contains(., '{name}')" for name in _LOADING_NAMES), "not(.//p)"),
+            "//@data-ajax-src/parent::*[not(.//p)]",
+        )
+    )
 )
 _LOADING = (
-    "(contains(@class, 'js-placeholder') or contains(@class, 'ajax-placeholder')"
-    " or contains(@class, 'js-loading') or @data-ajax-src) and not(.//p)"
+    "("
+    + " or ".join(f"contains(@class, '{name}')" for name in _LOADING_NAMES)
+    + " or @data-ajax-src) and not(.//p)"
 )
-PLACEHOLDER = etree.XPath(f"//*[{_EMPTY_VIEW}] | //*[{_LOADING}]")
 # The loading placeholders below a subtree (furniture removed from an article body).
 PLACEHOLDER_BELOW = etree.XPath(f".//*[{_LOADING}]")
 
