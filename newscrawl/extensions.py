@@ -14,6 +14,7 @@ from scrapy.extensions.logstats import LogStats
 from scrapy.http import TextResponse
 
 from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
+from newscrawl.extract.xpaths import has_class
 from newscrawl.outcome import explained_already, failure
 from newscrawl.sources.live import where
 from newscrawl.urls import LANGUAGES as EDITIONS
@@ -135,9 +136,7 @@ MIRRORED = (
     ("wayback/", "wayback/"),
 )
 # Drupal's pager: the "last »" link names the last page (0-based ?page=N).
-PAGER_LAST = etree.XPath(
-    "//li[contains(concat(' ', normalize-space(@class), ' '), ' pager-last ')]/a[@href]"
-)
+PAGER_LAST = etree.XPath(f"//li[{has_class('pager-last')}]/a[@href]")
 
 
 def listing_pager_hrefs(root):

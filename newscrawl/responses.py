@@ -1,6 +1,7 @@
 """What can be wrong with a page before it is parsed, and how to mend it."""
 
 import re
+from functools import lru_cache
 
 from scrapy.http import TextResponse
 from w3lib.encoding import (
@@ -14,6 +15,7 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
 _HTML_END = re.compile(rb"</html\s*>", re.IGNORECASE)
 _UTF8_NAMES = {"utf-8", "utf8"}
+_ASCII_BYTES = bytes(range(128))
 # Labels a Persian page in Windows-1256 was wrongly served with (w3lib reads
 # ISO-8859-1 as cp1252).
 _WESTERN_NAMES = {"cp1252", "iso-8859-1", "latin-1", "latin1", "windows-1252"}
@@ -49,13 +51,22 @@ def truncation(response: TextResponse) -> str:
     return "no </html>"
 
 
+# The page's body is read twice (``guess_encoding``, then ``invalid_bytes`` on
+# the same bytes): the last answer is kept.
+@lru_cache(maxsize=1)
 def utf8_errors(body: bytes) -> tuple[int, int]:
     """``(invalid, valid)``: the invalid byte sequences in *body* read as
     UTF-8, and the valid non-ASCII characters."""
-    text = body.decode("utf-8", "replace")
-    invalid = text.count("\ufffd") - body.count("\ufffd".encode())
-    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
-    return invalid, non_ascii - invalid
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", "replace")
+        invalid = text.count("\ufffd") - body.count("\ufffd".encode())
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        return invalid, non_ascii - invalid
+    # Valid UTF-8 (most pages): each ASCII byte is an ASCII character, and
+    # every other character is made of other bytes.
+    return 0, len(text) - (len(body) - len(body.translate(None, _ASCII_BYTES)))
 
 
 def declared_encoding(response: TextResponse) -> str | None:

@@ -364,3 +364,87 @@ def test_fields_that_broken_markup_nests_in_the_body_stay_out_of_it():
     fields = extract(response(html))
     assert fields["body"] == [FULL[0]]
     assert fields["tags"] == ["Iraq", "Oil"]
+
+
+def test_the_metas_read_at_once_are_those_each_name_finds():
+    from lxml import etree
+
+    from newscrawl.extract.metadata import meta_contents
+
+    per_name = etree.XPath("//meta[@property=$name or @name=$name]/@content")
+    page = response(
+        '<html><head><meta property="og:title" name="og:title" content="A">'
+        '<meta name="og:title" content="B"><meta property="og:title">'
+        '<META PROPERTY="og:image" CONTENT="x.jpg"><meta name="description" content="">'
+        '</head><body><meta property="og:title" name="other" content="C"></body></html>'
+    )
+    contents = meta_contents(page)
+    for name in ("og:title", "og:image", "description", "other", "absent"):
+        assert contents.get(name, []) == list(per_name(page.selector.root, name=name))
+    assert meta_contents(page) is contents
+
+
+def test_the_class_attribute_walk_finds_what_testing_every_element_finds():
+    import random
+
+    from lxml import etree
+
+    from newscrawl.extract import xpaths
+
+    has = xpaths.has_class
+    every_element = [
+        f"//*[{has('node')} and contains(@class, 'view-mode-full')]",
+        f"//*[{has('node')} and starts-with(@id, 'node-') and not(ancestor::*[{has('view')}])]",
+        f"//*[{has('node')} and not(ancestor::*[{has('view')}]) and not(contains(@class, 'teaser'))]",
+        f"//*[{has('views-row')} or {has('node-teaser')}"
+        " or (contains(@class, 'view-mode-') and contains(@class, 'teaser'))]",
+    ]
+    names = ["node", "node-teaser", "view", "views-row", "view-mode-full", "view-mode-teaser", "x"]
+    rng = random.Random(4)
+
+    def element(depth):
+        words = rng.choice([" ", "\t", "  "]).join(
+            rng.choice(names) for _ in range(rng.randint(0, 3))
+        )
+        attrs = f' class="{words}"' if rng.random() < 0.7 else ""
+        if rng.random() < 0.3:
+            attrs += f' id="{rng.choice(["node-1", "x"])}"'
+        inner = "".join(element(depth + 1) for _ in range(rng.randint(0, 3))) if depth < 4 else "t"
+        return f"<div{attrs}>{inner}</div>"
+
+    for _ in range(300):
+        root = response(f"<html><body>{element(0)}{element(0)}</body></html>").selector.root
+        for reference, fast in zip(every_element, (*xpaths.MAIN_NODE, xpaths.TEASERS), strict=True):
+            assert etree.XPath(reference)(root) == fast(root)
+
+
+def test_the_placeholders_found_from_the_attributes_are_those_of_every_element():
+    import random
+
+    from lxml import etree
+
+    from newscrawl.extract import xpaths
+
+    empty_view = (
+        f"{xpaths.has_class('view')}"
+        " and (contains(@class, 'iran-in-brief') or contains(@class, 'view-articles'))"
+        " and not(.//*[contains(@class, 'views-row')]) and not(.//*[contains(@class, 'view-empty')])"
+    )
+    every_element = etree.XPath(f"//*[{empty_view}] | //*[{xpaths._LOADING}]")
+    names = ["view", "view-iran-in-brief", "view-articles", "views-row", "view-empty"]
+    names += ["js-placeholder", "ajax-placeholder", "js-loading", "x"]
+    rng = random.Random(6)
+
+    def element(depth):
+        attrs = ""
+        if rng.random() < 0.6:
+            attrs += f' class="{" ".join(rng.choice(names) for _ in range(rng.randint(0, 3)))}"'
+        if rng.random() < 0.1:
+            attrs += ' data-ajax-src="/x"'
+        tag = rng.choice(["div", "div", "p", "span"])
+        inner = "".join(element(depth + 1) for _ in range(rng.randint(0, 3))) if depth < 4 else "t"
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+
+    for _ in range(300):
+        root = response(f"<html><body>{element(0)}{element(0)}</body></html>").selector.root
+        assert every_element(root) == xpaths.PLACEHOLDER(root)

@@ -92,3 +92,22 @@ def test_a_page_shorter_than_its_content_length_is_truncated_even_when_complete(
     assert problem(response) == "truncated"
     assert truncation(response) == f"{len(body)} of {len(body) + 500} bytes arrived"
     assert truncation(page(b"<html><body><p>cut")) == "no </html>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"plain",
+        "ایران".encode(),
+        b"a\xd8\xa7\xef\xbf\xbd\xf0\x9f\x98\x80",
+        b"\xff\xd8a\x80\xe2\x80",
+    ],
+)
+def test_utf8_errors_counts_as_a_decoding_with_replacements_would(body):
+    from newscrawl.responses import utf8_errors
+
+    text = body.decode("utf-8", "replace")
+    invalid = text.count("\ufffd") - body.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    assert utf8_errors(body) == (invalid, non_ascii - invalid)

@@ -146,3 +146,26 @@ def test_nothing_forbidden_survives(text, lines, url):
 def test_clean_text_is_unchanged(text):
     text = text.replace("&#", "").replace("\\u", "")
     assert sanitize(text) == text
+
+
+JOINER_TEXT = st.lists(
+    st.sampled_from(["a", "ی", " ", "\n", "\u00a0", ZWNJ, ZWJ, "\U0001f600"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(JOINER_TEXT)
+def test_the_odd_joiner_search_finds_what_the_two_joiner_rules_would_change(text):
+    module = sys.modules["newscrawl.text.sanitize"]
+
+    found = module._ODD_JOINER_RE.search(text) is not None
+    assert found == bool(module._LONE_JOINER_RE.search(text) or module._JOINER_RUN_RE.search(text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(ANY_TEXT, st.text()), st.booleans())
+def test_the_fast_pre_check_answers_as_the_exact_class(text, lines):
+    module = sys.modules["newscrawl.text.sanitize"]
+
+    exact = module._FORBIDDEN_NOT_LF_RE if lines else module._FORBIDDEN_CHAR_RE
+    assert module._holds(exact, text) == (exact.search(text) is not None)

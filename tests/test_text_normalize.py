@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawl.text.chars import ARABIC_LETTER_RE, PERSIAN_FOLD, TASHKEEL_RE
+from newscrawl.text.chars import ARABIC_LETTER_RE, FOLD, PERSIAN_FOLD, TASHKEEL_RE
 from newscrawl.text.furniture import drop_repeated_captions, is_furniture, strip_trailing_more
 from newscrawl.text.mojibake import fix_mojibake
 from newscrawl.text.normalize import ascii_digits, normalize_body, normalize_text, search_text
@@ -529,3 +529,61 @@ def test_persian_rules_change_only_the_letters_they_own(text):
 @given(st.text(st.sampled_from("abc XYZ019.,;:!?()'\"-")))
 def test_english_is_the_same_under_every_language(text):
     assert normalize_text(text, "ar") == normalize_text(text, "en") == " ".join(text.split())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "\t", "\n", "\u00a0", "\u3000", "\r", "a", "ب"])).map("".join)
+)
+def test_search_text_spaces_are_each_run_as_one_space(text):
+    import re
+
+    from newscrawl.text.normalize import _HSPACE_RE
+
+    assert _HSPACE_RE.sub(" ", text) == re.sub(r"[^\S\n]+", " ", text)
+
+
+FOLD_ALPHABET = st.sampled_from(
+    [chr(code) for code in FOLD] + list("ab 1\n\t\u00a0یß") + ["\U0001d7d9", "\u0966", "\u06f1"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(FOLD_ALPHABET).map("".join))
+def test_the_fold_through_its_runs_is_the_fold_of_every_character(text):
+    import re
+
+    from newscrawl.text import furniture, normalize
+    from newscrawl.text.chars import fold_chars
+
+    assert fold_chars(text) == text.translate(FOLD)
+    assert normalize._OTHER_DIGIT_RE.sub("#", text) == re.sub(r"(?![0-9])\d", "#", text)
+    assert furniture._SPACE_RE.sub(" ", text) == re.sub(r"\s+", " ", text)
+
+
+def test_each_language_letter_pattern_is_the_one_its_table_changes():
+    from newscrawl.text.chars import changed_by
+    from newscrawl.text.normalize import RULES
+
+    for rules in RULES.values():
+        if rules.letters:
+            assert rules.letters_re.pattern == changed_by(rules.letters).pattern
+
+
+SEARCH_ALPHABET = st.sampled_from(
+    [" ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2028", "\u200c", "A", "ي", "٣", "\u064b", "x"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(SEARCH_ALPHABET).map("".join), st.lists(SEARCH_ALPHABET).map("".join))
+def test_search_text_is_the_fold_of_title_and_body_spaces_collapsed(title, body):
+    import re
+
+    from newscrawl.text.chars import PERSIAN_FOLD_RE, translate_runs
+    from newscrawl.text.normalize import _NEWLINES_RE, ascii_digits
+
+    text = unicodedata.normalize("NFC", f"{title}\n{body}").casefold().translate(FOLD)
+    text = re.sub(r"[^\S\n]+", " ", ascii_digits(text))
+    assert search_text(title, body) == _NEWLINES_RE.sub("\n", text).strip()
+    assert translate_runs(body, PERSIAN_FOLD, PERSIAN_FOLD_RE) == body.translate(PERSIAN_FOLD)

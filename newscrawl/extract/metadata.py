@@ -39,13 +39,37 @@ MAX_SCRIPT_CHARS = 5_000_000
 def meta(response, name: str) -> str | None:
     """The first ``content`` of ``<meta property=name>`` or ``<meta name=name>``,
     as plain text (entities decoded, markup removed, even escaped markup)."""
-    values = xpaths.META_CONTENT(response.selector.root, name=name)
+    values = meta_contents(response).get(name)
     return plain_text(values[0], unescape=True) if values else None
 
 
 def meta_all(response, name: str) -> list[str]:
-    values = xpaths.META_CONTENT(response.selector.root, name=name)
+    values = meta_contents(response).get(name, ())
     return [v for v in (plain_text(value, unescape=True) for value in values) if v]
+
+
+# A page's metas by name, read in one pass however many names are asked for
+# (``//meta[@property=$name or @name=$name]/@content`` for each), and let go
+# with the response.
+_METAS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def meta_contents(response) -> dict[str, list[str]]:
+    """The ``content`` of every ``<meta>`` by its ``property`` and by its
+    ``name``, in document order."""
+    try:
+        return _METAS[response]
+    except (KeyError, TypeError):
+        pass
+    contents: dict[str, list[str]] = {}
+    for element in xpaths.METAS(response.selector.root):
+        content = element.get("content")
+        for key in dict.fromkeys((element.get("property"), element.get("name"))):
+            if key is not None:
+                contents.setdefault(key, []).append(content)
+    with contextlib.suppress(TypeError):  # not weak-referenceable: read again next time
+        _METAS[response] = contents
+    return contents
 
 
 def _walk(root) -> Iterator[dict]:

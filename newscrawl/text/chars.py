@@ -33,7 +33,6 @@ PERSIAN_FOLD = str.maketrans(
     {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"}
     | dict(zip(ARABIC_DIGITS, PERSIAN_DIGITS, strict=True))
 )
-PERSIAN_FOLD_RE = re.compile(f"[\u064a\u0649\u0643{ARABIC_DIGITS}]")
 
 # Arabic text keeps its letters (ي ك ى ة, every hamza form), its diacritics
 # and its digits as written: it has no letter table of its own.
@@ -86,9 +85,35 @@ FOLD = str.maketrans(
 SEARCH_FOLD = FOLD  # the name the search code has always used
 
 
+def changed_by(table: dict) -> re.Pattern:
+    """Runs of the characters a ``str.maketrans`` *table* changes. The table
+    applied to those runs only gives the text ``str.translate`` gives, several
+    times faster on Arabic-script text (``str.translate`` looks every
+    character up, raising and catching a KeyError for each one it leaves)."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]+")
+
+
+def translate_runs(text: str, table: dict, runs: re.Pattern) -> str:
+    """``text.translate(table)``, for *runs* = ``changed_by(table)``."""
+    return runs.sub(lambda match: match.group().translate(table), text)
+
+
+FOLD_RE = changed_by(FOLD)
+PERSIAN_FOLD_RE = changed_by(PERSIAN_FOLD)
+
+
+def _fold_run(match: re.Match) -> str:
+    return match.group().translate(FOLD)
+
+
+def fold_chars(text: str) -> str:
+    """``text.translate(FOLD)``, through ``FOLD_RE``."""
+    return FOLD_RE.sub(_fold_run, text)
+
+
 def fold(text: str) -> str:
     """``text`` through ``FOLD``, lower-cased: a comparison key."""
-    return text.translate(FOLD).casefold()
+    return fold_chars(text).casefold()
 
 
 def fold_pattern(pattern: str) -> str:

@@ -11,7 +11,7 @@ from .markup import strip_markup
 # punctuation at either end. The vocabularies below are written as the site
 # writes them and folded the same way when this module is loaded.
 _KEY_EDGE = " .:;,!?؟،؛-–—|/\\›‹»«<>…*•·\"'“”‘’()[]"
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = re.compile(r"\s{2,}|[^\S ]")  # a space other than one plain space
 
 _SHORT = 300  # characters; the banner is about 120
 # Longer than any furniture even before folding (which drops diacritics, at
@@ -53,7 +53,8 @@ _SHARE_WEAK = _fold_words(
     "هذا هذه هذا على عبر في مع المقال الخبر الموضوع الصفحة البريد الإلكتروني "
     "إيميل طباعة اطبع نسخ انسخ الرابط رابط فيس بوك إن آب اب"
 )
-_SHARE_SPLIT_RE = re.compile(r"[\s,:;|/•·،؛]+")
+_SHARE_WORD_RE = re.compile(r"[^\s,:;|/•·،؛]+")  # between spaces and separators
+_SHARE_MAX_WORDS = 12
 
 _LABELS = frozenset(
     map(
@@ -108,12 +109,15 @@ def is_furniture(paragraph: str, language: str) -> bool:
 
 
 def _is_share(key: str) -> bool:
-    words = [w for w in _SHARE_SPLIT_RE.split(key) if w]
-    return (
-        len(words) <= 12
-        and all(w in _SHARE_STRONG or w in _SHARE_WEAK for w in words)
-        and any(w in _SHARE_STRONG for w in words)
-    )
+    """At most ``_SHARE_MAX_WORDS`` words, each a share word, one a strong
+    one (read up to the first that is not: prose stops at its first word)."""
+    strong = False
+    for count, match in enumerate(_SHARE_WORD_RE.finditer(key), 1):
+        word = match.group()
+        if count > _SHARE_MAX_WORDS or not (word in _SHARE_STRONG or word in _SHARE_WEAK):
+            return False
+        strong = strong or word in _SHARE_STRONG
+    return strong
 
 
 def strip_trailing_more(text: str) -> str:

@@ -23,9 +23,10 @@ from .chars import (
     PERSIAN_FOLD,
     PERSIAN_FOLD_RE,
     PERSIAN_LETTER,
-    SEARCH_FOLD,
     TO_ASCII_DIGITS,
     ZWNJ,
+    fold_chars,
+    translate_runs,
 )
 from .furniture import drop_repeated_captions, is_furniture
 from .markup import strip_markup
@@ -72,7 +73,7 @@ class Rules(NamedTuple):
     """The rules of one language, applied after the neutral ones."""
 
     letters: dict | None = None  # str.translate table for letters and digits
-    letters_re: re.Pattern | None = None  # matches a character ``letters`` changes
+    letters_re: re.Pattern | None = None  # ``chars.changed_by(letters)``
     subs: tuple[Sub, ...] = ()  # applied in order, on single-spaced text
 
 
@@ -97,8 +98,11 @@ RULES = {
     "ar": Rules(subs=ARABIC_PUNCTUATION),
 }
 
-_OTHER_DIGIT_RE = re.compile(r"(?![0-9])\d")  # any non-ASCII decimal digit
-_HSPACE_RE = re.compile(r"[^\S\n]+")
+_OTHER_DIGIT_RE = re.compile(r"[^\D0-9]")  # any non-ASCII decimal digit
+# Spaces other than one plain space, up to a line feed: a plain space is left
+# where it is (the same text as with every run replaced, for a fraction of
+# the matches).
+_HSPACE_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _NEWLINES_RE = re.compile(r" ?\n\s*")
 
@@ -115,6 +119,8 @@ def normalize_text(text: str, language: str) -> str:
     if not text:
         return ""
     result = _normalize_once(text, language)
+    if result == text:  # a fixed point already: another pass would change nothing
+        return result
     for _ in range(_MAX_PASSES):
         again = _normalize_once(result, language)
         if again == result:
@@ -133,8 +139,8 @@ def _normalize_once(text: str, language: str) -> str:
         text = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         text = INVISIBLE_RE.sub("", text)
         text = unicodedata.normalize("NFC", text)
-        if rules.letters and rules.letters_re and rules.letters_re.search(text):
-            text = text.translate(rules.letters)
+        if rules.letters and rules.letters_re:
+            text = translate_runs(text, rules.letters, rules.letters_re)
     text = _clean_spaces(text)
     for sub in rules.subs:
         if not sub.needle or sub.needle in text:
@@ -176,8 +182,9 @@ def search_text(title: str, body: str) -> str:
     digits, one form per Arabic/Persian letter, ZWNJ as a space. Lines are
     kept (title first); spaces within a line are collapsed."""
     text = unicodedata.normalize("NFC", f"{title or ''}\n{body or ''}").casefold()
-    text = _other_digits(text.translate(SEARCH_FOLD))
-    text = _HSPACE_RE.sub(" ", text)
+    text = _other_digits(fold_chars(text))
+    if "  " in text or not text.replace("\n", "").isprintable():  # else single spaces only
+        text = _HSPACE_RE.sub(" ", text)
     return _NEWLINES_RE.sub("\n", text).strip()
 
 
