@@ -18,6 +18,7 @@ from newscrawl.extract.xpaths import has_class
 from newscrawl.outcome import explained_already, failure
 from newscrawl.sources.live import where
 from newscrawl.urls import LANGUAGES as EDITIONS
+from newscrawl.urls import article_key
 
 logger = logging.getLogger(__name__)
 
@@ -241,12 +242,18 @@ class Progress(LogStats):
                 found = listing_pages(listing_pager_hrefs(response.selector.root), response.url)
             except (ValueError, AttributeError):  # not HTML after all
                 return
-        if found:
+        if found and article_key(response.url) not in self.tags():
             path, pages = found
             self.pagers[path] = max(self.pagers.get(path, 0), pages)
         path = urlsplit(response.url).path
         if path in self.pagers:
             self.fetched[path] += 1
+
+    def tags(self):
+        """The tags the source has seen: read last, and only as far as they
+        show something new (``TAG_PAGERS``), so their pagers are no work to
+        count."""
+        return getattr(getattr(self.spider, "source", None), "tags", ())
 
     def waiting(self):
         """Requests in the scheduler and in the downloader."""

@@ -96,6 +96,16 @@ def test_live_eta_from_the_listing_pagers(progress, caplog):
     assert "listing pages of the pagers seen: 5 of 10 (50%), ETA 1m15s (" in line
 
 
+def test_a_tags_pages_are_no_work_to_count(progress):
+    """#12: a tag is read only as far as it shows something new."""
+    ext, stats, spider = progress
+    spider.source.tags.add(BASE + "/oil")
+    oil = PAGER.replace("/en/world", "/oil")
+    ext.response_received(page("/oil", oil.format(last=9)), None, spider)
+    ext.response_received(page("/en/world", PAGER.format(last=9)), None, spider)
+    assert work_left({}, ext.pagers, ext.fetched) == ("listing pages of the pagers seen", 10, 1)
+
+
 def test_wayback_phases(caplog):
     ext, stats, spider = extension(base_url="https://old.iranintl.com", source="wayback")
     # Listing the captures: how many so far, no total yet.
