@@ -21,6 +21,10 @@ USER_AGENT = f"newscrawl/{__version__} (archive crawler for the old Iran Interna
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many tasks for the output of every page (default 100); a
+# page gives at most one item and its links: 8 is plenty, and the 100 tasks
+# were 9 % of the crawl's CPU (bench profile).
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

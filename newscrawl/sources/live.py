@@ -121,6 +121,17 @@ def _is_brief_block(ident: str, classes: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16384)  # the same class names stand on every page
+def _opens(ident: str, classes: str) -> tuple[str | None, bool, bool]:
+    """What an element with this id and class attribute opens: a block (see
+    ``_block_of``), the "Iran in Brief" block, a tags field."""
+    return (
+        _block_of(ident, classes),
+        _is_brief_block(ident, classes),
+        bool(classes) and _is_tags_field(classes),
+    )
+
+
 def where(element, cache: dict) -> Where:
     """Where *element* stands, from its ancestors (each looked at once per
     page thanks to *cache*)."""
@@ -133,9 +144,8 @@ def where(element, cache: dict) -> Where:
     for node in reversed(chain):
         ident, classes = node.get("id") or "", node.get("class") or ""
         if ident or classes:  # most elements open nothing: no attribute to read
-            block = _block_of(ident, classes)
-            brief = found.brief_block or _is_brief_block(ident, classes)
-            tags = found.tags or (bool(classes) and _is_tags_field(classes))
+            block, brief, tags = _opens(ident, classes)
+            brief, tags = found.brief_block or brief, found.tags or tags
             if block is not None or brief != found.brief_block or tags != found.tags:
                 found = Where(brief, found.block if block is None else (block or None), tags)
         cache[node] = found
@@ -178,15 +188,12 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
     origin = f"{parts.scheme}://{parts.netloc}/"
     for anchor in xpaths.LINKS(root):
         href = anchor.get("href", "").strip(HTML_SPACE)
-        if not is_page_href(href):
+        # A root-relative or absolute link (most of the site's) means the same
+        # on every page of the origin: read once for the whole crawl.
+        anywhere = href.startswith(ABSOLUTE) or (href[:1] == "/" and href[1:2] != "/")
+        url = _target(origin if anywhere else base, href, site, languages)
+        if url is None:
             continue
-        # A root-relative link (most of the site's) means the same on every
-        # page of the origin: joined and cleaned once for the whole crawl.
-        root_relative = href.startswith("/") and not href.startswith("//")
-        url = _join(origin if root_relative else base, href)
-        if not should_follow(url, site, languages):
-            continue
-        url = clean_url(url)
         link = found.get(url)
         place = where(anchor, cache)
         more = place.brief_block and " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
@@ -201,9 +208,17 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
     return list(found.values())
 
 
+ABSOLUTE = ("http://", "https://")
+
+
 @lru_cache(maxsize=65536)
-def _join(base: str, href: str) -> str:
-    return urljoin(base, href)
+def _target(base: str, href: str, site: str, languages: tuple[str, ...]) -> str | None:
+    """The URL to request for a link *href* on a page at *base*, or None
+    when it leads to no page of this crawl."""
+    if not is_page_href(href):
+        return None
+    url = urljoin(base, href)
+    return clean_url(url) if should_follow(url, site, languages) else None
 
 
 def _news(new: list[Link]) -> bool:
