@@ -360,6 +360,7 @@ def stage_profile(b):
         *scrapy_args("full", b.sites["n"], database, extra),
     ]
     log("profile: one full crawl of N under pyinstrument")
+    (b.work / "logs").mkdir(parents=True, exist_ok=True)  # the stage may run alone
     mongo(b.mongo_uri, "drop", database)
     code, *_ = process.run_process(
         [str(c) for c in command],
