@@ -135,9 +135,14 @@ EXTENSIONS = {
     "newscrawl.extensions.Progress": 490,
     "newscrawl.extensions.StatsFile": 500,
     "newscrawl.extensions.CrawlSummary": 510,
+    # Objects alive when the spider opens are left out of full collections.
+    "newscrawl.gcfreeze.GcFreeze": 520,
     # The progress line replaces Scrapy's "Crawled N pages" line.
     "scrapy.extensions.logstats.LogStats": None,
 }
+# Freeze what is alive when the spider opens out of the garbage collector's
+# full collections (newscrawl/gcfreeze.py).
+GC_FREEZE = True
 # Write the final stats as JSON to this path (off when empty).
 STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
 
