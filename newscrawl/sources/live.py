@@ -310,7 +310,8 @@ class LiveSource(Source):
                 stats.inc_value("oldsite/skipped_known")
                 continue
             (pagers if link.pager else new).append(link)
-        tag = page.kind == "listing" and article_key(response.url) in self.tags
+        tags = self.tags
+        tag = page.kind == "listing" and article_key(response.url) in tags
         if page.kind == "listing" and not new and response.meta.get("listing_digest") == digest:
             stats.inc_value("oldsite/pagination/stopped")
             spider.logger.info("%s repeats the page before it: pagination stopped", response.url)
@@ -327,7 +328,7 @@ class LiveSource(Source):
             self.seen.add(link.url)
             yield spider.page_request(
                 link.url,
-                priority=TAG_PRIORITY if link.tag or article_key(link.url) in self.tags else 0,
+                priority=TAG_PRIORITY if link.tag or article_key(link.url) in tags else 0,
                 via_more=link.via_more,
                 listing_digest=digest,
             )

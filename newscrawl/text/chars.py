@@ -102,13 +102,9 @@ FOLD_RE = changed_by(FOLD)
 PERSIAN_FOLD_RE = changed_by(PERSIAN_FOLD)
 
 
-def _fold_run(match: re.Match) -> str:
-    return match.group().translate(FOLD)
-
-
 def fold_chars(text: str) -> str:
     """``text.translate(FOLD)``, through ``FOLD_RE``."""
-    return FOLD_RE.sub(_fold_run, text)
+    return translate_runs(text, FOLD, FOLD_RE)
 
 
 def fold(text: str) -> str:
