@@ -237,6 +237,8 @@ def crawl(b, kind, size, label, warc=None):
     }
     if "WARC_ENABLED" in extra:
         r |= {"warc": bool(extra["WARC_ENABLED"]), "warc_mb": round(warc_bytes / 1e6, 2)}
+        # The WARC writer's own process (in cpu_s too: it is the crawl's child).
+        r["warc_writer_cpu_s"] = stats.get("warc/writer_cpu_s")
     log(
         f"{label}: {requests} requests, {docs} documents, {r['wall_s']} s, RSS {r['peak_rss_mb']} MB"
     )

@@ -14,6 +14,7 @@ import scrapy
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
 from scrapy.http import HtmlResponse, Request, Response
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -22,12 +23,14 @@ from newscrawl import wayback
 from newscrawl.arguments import public_arguments
 from newscrawl.items import ArticleItem
 from newscrawl.warc import index, records
+from newscrawl.warc.config import WarcConfig
 from newscrawl.warc.middleware import (
     META_KEY,
     WarcMiddleware,
     WarcProvenanceMiddleware,
 )
 from newscrawl.warc.reader import ArchiveIndex, NoWarcFiles, scan, warc_files
+from newscrawl.warc.recorder import Recorder as WriterSide
 from newscrawl.warc.writer import file_name
 
 SITE = "http://old.example"
@@ -54,7 +57,10 @@ class Recorder:
         }
         self.crawler.stats.set_value("crawl_id", "65a1b2c3d4e5f60718293a4b")
         self.mw = WarcMiddleware.from_crawler(self.crawler)
-        self.mw.spider_opened(self.spider)
+        # One loop for the whole exchange, as in a crawl: the writer process
+        # is bound to the loop that started it.
+        self.loop = asyncio.new_event_loop()
+        self.loop.run_until_complete(self.mw.spider_opened(self.spider))
 
     def fetch(self, url, body=PAGE, status=200, headers=None, meta=None, request_headers=None):
         request = Request(url, meta=meta or {}, headers=request_headers)
@@ -73,12 +79,15 @@ class Recorder:
     def respond(self, request, response):
         """The middleware's ``process_response`` (its writer thread included),
         as the engine calls it."""
-        passed = asyncio.run(self.mw.process_response(request, response))
+        passed = self.loop.run_until_complete(self.mw.process_response(request, response))
         assert passed is response
         return passed
 
     def close(self):
-        asyncio.run(self.mw.spider_closed(self.spider, "finished"))
+        try:
+            self.loop.run_until_complete(self.mw.spider_closed(self.spider, "finished"))
+        finally:
+            self.loop.close()
 
 
 def read(directory):
@@ -459,17 +468,23 @@ class FullDisk:
         return getattr(self.raw, name)
 
 
-def test_a_failed_write_leaves_the_next_records_where_their_locations_say(tmp_path, caplog):
-    recorder = Recorder(tmp_path)
-    recorder.fetch(f"{SITE}/en/a")
-    files = recorder.mw.files
+def test_a_failed_write_leaves_the_next_records_where_their_locations_say(tmp_path):
+    # The writer process's side, in-process: a disk that fills up mid-record.
+    recorder = WriterSide(WarcConfig.from_settings(Settings(project_settings(WARC_DIR=tmp_path))))
+    recorder.set_info({"software": "test"})
+
+    def fetch(url, body=PAGE):
+        request = Request(url)
+        response = Response(url, body=body, request=request, headers={"Content-Type": "text/html"})
+        return request, recorder.record(records.sent(request), records.received(response))
+
+    fetch(f"{SITE}/en/a")
+    files = recorder.files
     files._file = FullDisk(files._file, fail_at=1)
-    lost, _ = recorder.fetch(f"{SITE}/en/lost", body=PAGE * 50)
-    after = [recorder.fetch(f"{SITE}/en/{n}", body=PAGE + str(n).encode())[0] for n in range(2)]
+    with pytest.raises(OSError, match="No space left on device"):
+        fetch(f"{SITE}/en/lost", body=PAGE * 50)
+    after = [fetch(f"{SITE}/en/{n}", body=PAGE + str(n).encode()) for n in range(2)]
     recorder.close()
-    assert recorder.crawler.stats.get_value("warc/errors") == 1
-    assert "No space left on device" in caplog.text and "the crawl goes on" in caplog.text
-    assert META_KEY not in lost.meta  # no item points to a record that is not there
     (path,) = warc_files(tmp_path)
     uris = [
         warc.get_header("WARC-Target-URI")
@@ -477,8 +492,8 @@ def test_a_failed_write_leaves_the_next_records_where_their_locations_say(tmp_pa
         if kind == "response"
     ]
     assert uris == [f"{SITE}/en/a", f"{SITE}/en/0", f"{SITE}/en/1"]  # every record whole
-    for request in after:
-        where = request.meta[META_KEY]
+    for request, written in after:
+        where = written.location
         with open(path, "rb") as stream:
             stream.seek(where["offset"])
             record = next(iter(ArchiveIterator(stream)))
@@ -487,3 +502,69 @@ def test_a_failed_write_leaves_the_next_records_where_their_locations_say(tmp_pa
     ours = index.cdxj_path(path).read_text()
     assert "/en/lost" not in ours
     assert index.write_cdxj(path).read_text() == ours  # cdxj-indexer over the file agrees
+
+
+def test_an_exchange_the_writer_cannot_write_is_counted_and_the_crawl_goes_on(tmp_path, caplog):
+    warc_dir = tmp_path / "warc"
+    recorder = Recorder(warc_dir, WARC_MAX_SIZE=1)  # every exchange opens a new file
+    recorder.fetch(f"{SITE}/en/a")
+    aside = tmp_path / "aside"
+    warc_dir.rename(aside)
+    warc_dir.write_text("not a directory")  # the next file cannot be made
+    lost, _ = recorder.fetch(f"{SITE}/en/lost")
+    warc_dir.unlink()
+    aside.rename(warc_dir)
+    kept, _ = recorder.fetch(f"{SITE}/en/kept", body=PAGE + b"kept")
+    recorder.close()
+    assert recorder.crawler.stats.get_value("warc/errors") == 1
+    assert "Could not write http://old.example/en/lost" in caplog.text
+    assert "the crawl goes on" in caplog.text
+    assert META_KEY not in lost.meta  # no item points to a record that is not there
+    assert kept.meta[META_KEY]["file"] in {p.name for p in warc_files(warc_dir)}
+    uris = {w.get_header("WARC-Target-URI") for _, k, w, *_ in read(warc_dir) if k == "response"}
+    assert uris == {f"{SITE}/en/a", f"{SITE}/en/kept"}
+
+
+def test_a_writer_process_that_dies_is_replaced_and_its_records_stay_readable(tmp_path):
+    recorder = Recorder(tmp_path)
+    recorder.fetch(f"{SITE}/en/a")
+    recorder.mw.writer.proc.kill()
+    recorder.loop.run_until_complete(recorder.mw.writer.proc.wait())
+    kept, _ = recorder.fetch(f"{SITE}/en/kept", body=PAGE + b"kept")
+    recorder.close()
+    stats = recorder.crawler.stats
+    assert stats.get_value("warc/writer_restarts") == 1
+    assert stats.get_value("warc/errors") is None  # it died between exchanges: none lost
+    first, second = warc_files(tmp_path)  # the new writer starts a new file
+    assert kept.meta[META_KEY]["file"] == second.name
+    # The dead writer's file, left as a killed crawl leaves it, is indexed
+    # by the new writer when it starts, as the next crawl would.
+    assert index.cdxj_path(first).exists() and index.cdxj_path(second).exists()
+    uris = [w.get_header("WARC-Target-URI") for _, k, w, *_ in read(tmp_path) if k == "response"]
+    assert uris == [f"{SITE}/en/a", f"{SITE}/en/kept"]
+    assert [k for _, k, *_ in read(tmp_path)].count("warcinfo") == 2
+
+
+@pytest.mark.parametrize("level", [0, 1, 3, 4, 6, 9])
+def test_every_gzip_level_makes_a_member_any_gzip_reader_reads(level):
+    from newscrawl.warc.writer import gzip_member
+
+    data = PAGE * 200
+    member = gzip_member(data, level)
+    assert gzip.decompress(member) == data
+    assert len(member) < len(data) // 5 or level == 0
+
+
+@pytest.mark.parametrize("level", ["-1", "10", "fast"])
+def test_a_bad_gzip_level_is_one_clear_error(level):
+    settings = Settings(project_settings(WARC_GZIP_LEVEL=level))
+    with pytest.raises(ValueError, match="WARC_GZIP_LEVEL must be a gzip level from 0 to 9"):
+        WarcConfig.from_settings(settings)
+
+
+def test_a_crawl_at_zlibs_level_writes_files_warcio_reads(tmp_path):
+    recorder = Recorder(tmp_path, WARC_GZIP_LEVEL=9)
+    recorder.fetch(f"{SITE}/en/a", body=PAGE * 100)
+    recorder.close()
+    (_, kind, warc, _, body), *_ = [r for r in read(tmp_path) if r[1] == "response"]
+    assert body == PAGE * 100

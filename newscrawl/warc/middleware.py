@@ -14,11 +14,9 @@ record its page came from, in its ``warc`` field.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -28,23 +26,20 @@ from itemadapter import ItemAdapter, is_item
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
-from twisted.python.threadpool import ThreadPool
 
 from newscrawl import __version__, wayback
 from newscrawl.arguments import public_arguments
-from newscrawl.warc import index, records
+from newscrawl.warc import records
 from newscrawl.warc.config import WarcConfig
+from newscrawl.warc.process import WriterGone, WriterProcess
 from newscrawl.warc.reader import ArchiveIndex
-from newscrawl.warc.writer import WarcFiles
 
 logger = logging.getLogger(__name__)
 
 META_KEY = "warc_record"  # request meta: the location of the page's record
-# Plain responses remembered for the rendered DOM to refer to (the browser
-# fetches a page soon after its plain fetch).
-PLAIN_KEPT = 50_000
+# Times a writer process that ended is replaced by a new one (which starts a
+# new file) before the crawl goes on without WARC, counting `warc/errors`.
+WRITER_RESTARTS = 3
 
 
 class NotInArchive(IgnoreRequest):
@@ -67,13 +62,12 @@ class WarcMiddleware:
         self.crawler, self.stats, self.config = crawler, crawler.stats, config
         self.replay_spec = replay
         self.archive: ArchiveIndex | None = None
-        self.files: WarcFiles | None = None
-        self.plain: dict[str, str] = {}  # URL -> record id of its last plain response
+        self.writer: WriterProcess | None = None
+        self.recording = False  # between spider_opened and spider_closed
+        self.informed = False  # the writer has the warcinfo fields
+        self.restarts = 0
         self.failed = False
-        self.executor: ThreadPoolExecutor | None = None  # the writer thread (asyncio)
-        self.pool: ThreadPool | None = None  # the writer thread (another reactor)
         self.run_id = uuid.uuid4().hex
-        self._reactor = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -86,24 +80,31 @@ class WarcMiddleware:
         return cls(crawler, config, replay)
 
     # -- lifecycle -------------------------------------------------------------
-    def spider_opened(self, spider):
+    async def spider_opened(self, spider):
+        self.spider = spider
         if self.replay_spec:
             self.archive = ArchiveIndex.open(self.replay_spec)
             self.stats.set_value("warc/replay/files", len(self.archive.paths))
             if self.archive.torn:
                 self.stats.set_value("warc/replay/torn", self.archive.torn)
             return
-        revisits = {}
-        if self.config.revisits:
-            if self.config.directory.is_dir():
-                index.index_unindexed(self.config.directory)
-            revisits = index.read_digests(self.config.directory)
-        self.files = WarcFiles(self.config, lambda: self.warcinfo(spider), revisits)
-        logger.info(
-            "WARC: every exchange goes to %s (%d payloads known for revisits)",
-            self.config.directory,
-            len(revisits),
-        )
+        self.recording = True
+        try:
+            await self._start()
+        except Exception as exc:
+            self.trouble(None, exc)
+
+    async def _start(self) -> None:
+        """Start the writer process (which reads the payload digests of
+        ``WARC_DIR``'s indexes before it answers)."""
+        if not is_asyncio_available():
+            raise RuntimeError(
+                "WARC writing needs Twisted's asyncio reactor: set TWISTED_REACTOR to "
+                "twisted.internet.asyncioreactor.AsyncioSelectorReactor (the project's "
+                "default), or WARC_ENABLED = False"
+            )
+        self.writer = await WriterProcess.start(self.config)
+        self.informed = False
 
     def warcinfo(self, spider) -> dict[str, Any]:
         settings = self.crawler.settings
@@ -127,53 +128,37 @@ class WarcMiddleware:
         }
 
     async def spider_closed(self, spider, reason):
-        if self.files is None:
+        if not self.recording:
+            return
+        self.recording = False
+        try:
+            await self._finish()
+        except Exception as exc:
+            self.trouble(None, exc)
+
+    async def _finish(self) -> None:
+        """Close (and index) the last file, and stop the writer."""
+        writer, self.writer = self.writer, None
+        if writer is None:
             return
         try:
-            await self._in_thread(self._finish)
+            closed = await writer.call("close")
         finally:
-            if self.pool is not None:
-                self.pool.stop()
-                self.pool = None
-            if self.executor is not None:
-                self.executor.shutdown(wait=False)
-                self.executor = None
-
-    def _finish(self) -> None:
-        """Close (and index) the last file, in the writer thread."""
-        if self.files is None:
+            await writer.close()
+        self.stats.set_value("warc/writer_cpu_s", round(closed.cpu_s, 2))
+        if not closed.files:
             return
-        self.files.close()
-        paths = self.files.paths
-        if not paths:
-            return
-        size = sum(p.stat().st_size for p in paths if p.exists())
-        self.stats.set_value("warc/files", len(paths))
-        self.stats.set_value("warc/bytes", size)
+        self.stats.set_value("warc/files", closed.files)
+        self.stats.set_value("warc/bytes", closed.size)
         logger.info(
-            "WARC: %d records in %d files (%.1f MB) in %s, last %s",
+            "WARC: %d records in %d files (%.1f MB) in %s, last %s; the writer process "
+            "took %.1f s of CPU",
             self.stats.get_value("warc/records", 0),
-            len(paths),
-            size / 1e6,
+            closed.files,
+            closed.size / 1e6,
             self.config.directory,
-            paths[-1].name,
-        )
-
-    async def _in_thread(self, func, *args):
-        """Run *func* in the writer thread (one thread: records stay in order),
-        through asyncio where it runs (Scrapy's default reactor), else Twisted."""
-        if is_asyncio_available():
-            if self.executor is None:
-                self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
-            return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
-        if self.pool is None:
-            from twisted.internet import reactor
-
-            self.pool = ThreadPool(minthreads=1, maxthreads=1, name="warc-writer")
-            self.pool.start()
-            self._reactor = reactor
-        return await maybe_deferred_to_future(
-            threads.deferToThreadPool(self._reactor, self.pool, func, *args)
+            closed.last,
+            closed.cpu_s,
         )
 
     # -- replay (source=warc) ----------------------------------------------------
@@ -190,71 +175,69 @@ class WarcMiddleware:
         return response
 
     # -- recording ---------------------------------------------------------------
-    # Compressing and writing a record costs about 1 ms of CPU for a 60 KB page
-    # (gzip dominates): that work runs in one writer thread (zlib and hashlib
-    # release the GIL), and the response goes on once its records are written,
-    # so that its location is known to the spider (``item["warc"]``).
+    # Building, compressing and writing the records of an exchange run in the
+    # writer process (``warc.process``): the crawl's thread copies the
+    # exchange (``records.sent``/``received``) and hands it over. The
+    # response goes on once its records are written, so that its location is
+    # known to the spider (``item["warc"]``).
 
     async def process_response(self, request, response):
         if not self.wanted(request, response):
             return response
         try:
-            group = self.prepare(request, response)
-            assert self.files is not None  # wanted() says so
-            locations = await self._in_thread(self.files.write, group)
-            self.written(request, response, group, locations)
+            rendered = bool(request.meta.get("playwright"))
+            exchange = records.sent(request), records.received(response, rendered), now()
+            self.written(request, await self._record(*exchange))
         except Exception as exc:
             self.trouble(response, exc)
         return response
 
+    async def _record(self, request, response, when):
+        """Write one exchange; a writer that ended is replaced, up to
+        ``WRITER_RESTARTS`` times."""
+        if self.writer is None or self.writer.gone is not None:
+            if self.writer is not None:
+                writer, self.writer = self.writer, None
+                await writer.close()
+            if self.restarts >= WRITER_RESTARTS:
+                raise WriterGone("the WARC writer process ended too often: not restarted")
+            self.restarts += 1
+            self.stats.inc_value("warc/writer_restarts")
+            await self._start()
+        writer = self.writer
+        assert writer is not None
+        if not self.informed:
+            # Sent before any later exchange (a call sends before it waits):
+            # the first file's warcinfo has the crawl id set by then.
+            self.informed = True
+            await writer.call("set_info", self.warcinfo(self.spider))
+        return await writer.call("record", request, response, when)
+
     def wanted(self, request, response) -> bool:
-        if self.files is None or {"cached", "warc"} & set(response.flags or ()):
+        if not self.recording or {"cached", "warc"} & set(response.flags or ()):
             return False
         # The archive's capture list is not a page of the site.
         return request.meta.get("download_slot") != wayback.CDX_SLOT
 
-    def prepare(self, request, response) -> list:
-        """The records of an exchange; a payload seen before makes a revisit,
-        and the next copy of a new payload refers to this one."""
-        when = now()
-        assert self.files is not None
-        if request.meta.get("playwright"):
-            return records.rendered(request, response, when, self.plain.get(response.url))
-        digest = records.payload_digest(response.body)
-        worth = response.status == 200 and bool(response.body)
-        refers = self.files.revisits.get(digest) if worth and self.config.revisits else None
-        group = records.exchange(request, response, when, refers, digest=digest)
-        main = group[0]
-        if worth and refers is None:
-            self.files.revisits.setdefault(
-                digest,
-                (
-                    main.rec_headers.get_header("WARC-Target-URI"),
-                    main.rec_headers.get_header("WARC-Date"),
-                ),
-            )
-        return group
-
-    def written(self, request, response, group, locations) -> None:
-        kind = group[0].rec_type
-        if kind in ("response", "revisit"):
-            self.plain[response.url] = locations[0].record_id
-            if len(self.plain) > PLAIN_KEPT:
-                del self.plain[next(iter(self.plain))]
-        request.meta[META_KEY] = locations[0].as_dict()
-        self.stats.inc_value("warc/records", len(group))
-        self.stats.inc_value(f"warc/records/{kind}")
+    def written(self, request, written) -> None:
+        request.meta[META_KEY] = written.location
+        self.stats.inc_value("warc/records", written.count)
+        self.stats.inc_value(f"warc/records/{written.kind}")
 
     def trouble(self, response, exc) -> None:
+        """One error line for the first exchange not recorded (or a writer
+        that would not start or stop); ``warc/errors`` counts them all."""
         self.stats.inc_value("warc/errors")
         if not self.failed:
             self.failed = True
+            what = response.url if response is not None else "the WARC files"
+            kind = getattr(exc, "kind", None) or type(exc).__name__
             logger.error(
                 "Could not write %s to the WARC files in %s (%s: %s); the crawl "
                 "goes on, `warc/errors` counts the exchanges not recorded",
-                response.url,
+                what,
                 self.config.directory,
-                type(exc).__name__,
+                kind,
                 exc,
             )
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from scrapy.http import Headers
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -69,6 +70,56 @@ class Capture:
     uri: str  # the original URL
     date: str  # the capture time, ISO 8601
     source_uri: str  # the replay URL fetched
+
+
+class SentRequest(NamedTuple):
+    """What the records need of a Scrapy request, as a plain value that
+    crosses to the writer process (``records.sent``)."""
+
+    url: str
+    method: str
+    headers: Headers
+    body: bytes
+    meta: dict[str, Any]  # only the keys the records read (``SENT_META``)
+
+
+class ReceivedResponse(NamedTuple):
+    """What the records need of a Scrapy response (``records.received``)."""
+
+    url: str
+    status: int
+    headers: Headers
+    body: bytes
+    protocol: str | None
+    ip_address: str | None
+    flags: list[str]
+    encoding: str | None  # of a rendered page's DOM only
+
+
+# The request meta the records read: the parse meta, the Wayback replay slot
+# and whether the browser rendered the page.
+SENT_META = (*PARSE_META, "download_slot", "playwright")
+
+
+def sent(request) -> SentRequest:
+    meta = request.meta
+    kept = {key: meta[key] for key in SENT_META if meta.get(key)}
+    return SentRequest(request.url, request.method, request.headers, request.body or b"", kept)
+
+
+def received(response, rendered: bool = False) -> ReceivedResponse:
+    """*rendered*: the response is the browser's DOM, whose encoding is kept."""
+    ip = response.ip_address
+    return ReceivedResponse(
+        response.url,
+        response.status,
+        response.headers,
+        response.body,
+        getattr(response, "protocol", None),
+        None if ip is None else str(ip),
+        list(response.flags or ()),
+        (getattr(response, "encoding", None) if rendered else None),
+    )
 
 
 def builder() -> RecordBuilder:
