@@ -11,11 +11,12 @@ from lxml import etree
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.logstats import LogStats
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 
 from newscrawl.extract.page import DOCUMENT_KINDS as KINDS
 from newscrawl.extract.xpaths import has_class
 from newscrawl.outcome import explained_already, failure
+from newscrawl.responses import parsed
 from newscrawl.sources.live import where
 from newscrawl.urls import LANGUAGES as EDITIONS
 from newscrawl.urls import article_key
@@ -239,7 +240,10 @@ class Progress(LogStats):
         found = None
         if b"pager-last" in response.body:  # most pages have no pager: no XPath to run
             try:
-                found = listing_pages(listing_pager_hrefs(response.selector.root), response.url)
+                # An HTML page's selector as the spider builds it (it is kept for the spider).
+                page = parsed(response) if isinstance(response, HtmlResponse) else response
+                root = page.selector.root
+                found = listing_pages(listing_pager_hrefs(root), response.url)
             except (ValueError, AttributeError):  # not HTML after all
                 return
         if found and article_key(response.url) not in self.tags():

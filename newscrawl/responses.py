@@ -3,7 +3,11 @@
 import re
 from functools import lru_cache
 
+from lxml import etree, html
+from parsel.selector import create_root_node
 from scrapy.http import TextResponse
+from scrapy.selector import Selector
+from scrapy.utils.response import get_base_url
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -119,3 +123,33 @@ def invalid_bytes(response: TextResponse) -> int:
     if response.encoding.lower().replace("_", "-") not in _UTF8_NAMES:
         return 0
     return utf8_errors(response.body)[0]
+
+
+class HtmlParser(etree.HTMLParser):
+    """The parser of ``lxml.html`` (and so of Scrapy's selectors), giving the
+    same tree of ``HtmlElement``, but with its element classes chosen in C:
+    ``lxml.html``'s own lookup is a Python call each time an element is
+    first touched from Python (1.5 million calls in a bench crawl, 4 % of its
+    CPU). Only its form classes (``FormElement``, ``InputElement``…) are not
+    used: nothing here reads forms."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.set_element_class_lookup(
+            etree.ElementDefaultClassLookup(
+                element=html.HtmlElement,
+                comment=html.HtmlComment,
+                pi=html.HtmlProcessingInstruction,
+                entity=html.HtmlEntity,
+            )
+        )
+
+
+def parsed(response: TextResponse) -> TextResponse:
+    """*response* with its selector (``response.selector``) built from the
+    same text as Scrapy builds it, through ``HtmlParser``; one built before
+    (by an extension) is kept."""
+    if response._cached_selector is None:  # Scrapy's cache of ``response.selector``
+        root = create_root_node(response.text, HtmlParser, base_url=get_base_url(response))
+        response._cached_selector = Selector(root=root, type="html")
+    return response

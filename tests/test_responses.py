@@ -1,9 +1,10 @@
 """What is wrong with a page before it is parsed, in-process (no server)."""
 
 import pytest
+from lxml import etree, html
 from scrapy.http import HtmlResponse
 
-from newscrawl.responses import fix_encoding, invalid_bytes, problem, truncation
+from newscrawl.responses import fix_encoding, invalid_bytes, parsed, problem, truncation
 
 PERSIAN = (
     "<html lang='fa'><head><title>گزارش</title></head><body>"
@@ -111,3 +112,35 @@ def test_utf8_errors_counts_as_a_decoding_with_replacements_would(body):
     invalid = text.count("\ufffd") - body.count("\ufffd".encode())
     non_ascii = len(text) - len(text.encode("ascii", "ignore"))
     assert utf8_errors(body) == (invalid, non_ascii - invalid)
+
+
+# ---------------------------------------------------------------- the parsed page
+PAGE = (
+    "<!DOCTYPE html><html><head><title>T &amp; t</title><!-- c --></head><body class='b'>"
+    "<div id='block-x'><form><input name='q'></form><a href='/en/x'>X</a><?pi x?></div>"
+    "<p>رأی و <b>نظر</b>\u200c</p></body></html>"
+)
+
+
+def test_parsed_gives_scrapys_tree_of_html_elements():
+    """The same tree as Scrapy's own selector, of lxml.html's element classes
+    (form classes apart), and the selector Scrapy's ``response.selector`` returns."""
+    response = HtmlResponse("http://old.example/x", body=PAGE.encode(), encoding="utf-8")
+    scrapys = HtmlResponse("http://old.example/x", body=PAGE.encode(), encoding="utf-8").selector
+    ours = parsed(response).selector
+    assert response.selector is ours
+    assert etree.tostring(ours.root) == etree.tostring(scrapys.root)
+    assert ours.root.getroottree().docinfo.URL == scrapys.root.getroottree().docinfo.URL
+    assert ours.xpath("//a/@href").getall() == ["/en/x"]
+    assert ours.css("p b::text").get() == "نظر"
+    pairs = list(zip(ours.root.iter(), scrapys.root.iter(), strict=True))
+    assert {type(theirs) for _, theirs in pairs} > {html.HtmlElement, html.HtmlComment}
+    for node, theirs in pairs:
+        form_class = isinstance(theirs, html.HtmlElement) and type(theirs) is not html.HtmlElement
+        assert type(node) is (html.HtmlElement if form_class else type(theirs))
+
+
+def test_parsed_keeps_a_selector_built_before():
+    response = HtmlResponse("http://old.example/x", body=PAGE.encode(), encoding="utf-8")
+    before = response.selector
+    assert parsed(response).selector is before

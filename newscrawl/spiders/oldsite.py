@@ -51,7 +51,7 @@ from newscrawl.render import (
     render_meta,
     render_step,
 )
-from newscrawl.responses import fix_encoding, invalid_bytes, problem, truncation
+from newscrawl.responses import fix_encoding, invalid_bytes, parsed, problem, truncation
 from newscrawl.sources import source_class
 from newscrawl.urls import LANGUAGES, article_key, language_of
 
@@ -269,7 +269,7 @@ class OldsiteSpider(scrapy.Spider):
                 response.url,
                 stray,
             )
-        return response
+        return parsed(response)
 
     def item(self, response, url, page: Page, fields):
         """The item of a new document. Lists stay lists (the body one
