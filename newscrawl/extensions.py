@@ -26,10 +26,14 @@ logger = logging.getLogger(__name__)
 
 class StatsFile:
     """Write the final stats as JSON to ``STATS_FILE`` (for cron jobs, CI and
-    tests that want the numbers without parsing the log)."""
+    tests that want the numbers without parsing the log).
+
+    Written when the engine has stopped: ``spider_closed`` handlers that take
+    time (the WARC writer's close) set their stats after the quick ones run."""
 
     def __init__(self, path, stats):
         self.path, self.stats = path, stats
+        self.reason = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -38,10 +42,14 @@ class StatsFile:
             raise NotConfigured
         ext = cls(path, crawler.stats)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
     def spider_closed(self, spider, reason):
-        stats = dict(self.stats.get_stats(), finish_reason=reason)
+        self.reason = reason
+
+    def engine_stopped(self):
+        stats = dict(self.stats.get_stats(), finish_reason=self.reason)
         with open(self.path, "w", encoding="utf-8") as f:
             json.dump(stats, f, indent=2, sort_keys=True, default=_jsonable)
         logger.info("Stats written to %s", self.path)

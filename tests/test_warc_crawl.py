@@ -355,6 +355,9 @@ def test_a_second_crawl_writes_revisits_for_unchanged_pages(archived, site, craw
     ]
     revisits = [r for r in ok if r.type == "revisit"]
     assert again.stats["warc/records/revisit"] == len(revisits)
+    # The writer's closing stats are in the stats file, though they are set last.
+    assert again.stats["warc/files"] == len(new) and again.stats["warc/writer_cpu_s"] > 0
+    assert again.stats["warc/bytes"] == sum(p.stat().st_size for p in new)
     # The revisits refer to the first crawl's records.
     assert {r.headers.get_header("WARC-Refers-To-Target-URI") for r in revisits} <= first
 
