@@ -570,3 +570,22 @@ def test_wayback_source_lists_captures_then_replays_them_as_old_site_pages():
         "wayback",
         "20210101000000",
     )
+
+
+def test_every_page_request_shares_one_callback_so_scrapys_check_is_cached(monkeypatch):
+    # Scrapy checks each response's callback for a generator that returns a
+    # value (inspect.getsource + ast), cached by the callback object.
+    import inspect
+
+    from scrapy.utils import misc
+
+    spider = make_spider(render="never")
+    first, second = spider.page_request(f"{BASE}/en/a"), spider.page_request(f"{BASE}/en/b")
+    assert first.callback is second.callback and first.errback is second.errback
+    assert first.callback == spider.parse
+    misc.is_generator_with_return_value(first.callback)
+    calls = []
+    monkeypatch.setattr(inspect, "getsource", lambda f: calls.append(f) or "")
+    for request in (first, second):
+        misc.warn_on_generator_with_return_value(spider, request.callback)
+    assert calls == []

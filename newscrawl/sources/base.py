@@ -103,8 +103,8 @@ class Source:
             meta["source_errback"] = errback
         return scrapy.Request(
             url,
-            callback=self.spider.parse_source,
-            errback=self.spider.source_failed,
+            callback=self.spider.bound("parse_source"),
+            errback=self.spider.bound("source_failed"),
             meta=meta,
             **kwargs,
         )
