@@ -589,3 +589,24 @@ def test_every_page_request_shares_one_callback_so_scrapys_check_is_cached(monke
     for request in (first, second):
         misc.warn_on_generator_with_return_value(spider, request.callback)
     assert calls == []
+
+
+@pytest.mark.parametrize(("every", "checked"), [(1, 12), (4, None)])
+def test_extract_check_every_sets_how_many_drupal_pages_are_checked(every, checked):
+    import zlib
+
+    spider = make_spider(render="never", settings={"EXTRACT_CHECK_EVERY": every})
+    # Twelve articles whose URLs are none of one in four (the check is chosen by URL).
+    paths = [
+        p for p in (f"/en/world/n{i}" for i in range(200)) if zlib.crc32((BASE + p).encode()) % 4
+    ]
+    for path in paths[:12]:
+        items, _ = parsed(spider, page(path, drupal("article", path=path)))
+        assert len(items) == 1
+    assert spider.crawler.stats.get_value("extract/checked") == checked
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "often"])
+def test_a_bad_extract_check_every_is_one_clear_error(value):
+    with pytest.raises(ValueError, match="EXTRACT_CHECK_EVERY must be a whole number"):
+        make_spider(render="never", settings={"EXTRACT_CHECK_EVERY": value})

@@ -60,6 +60,18 @@ TEXT_FIELDS = ("title", "summary", "section", "published_raw")
 LIST_FIELDS = ("body", "tags", "authors", "image_urls", "captions")
 
 
+def check_every(settings) -> int:
+    """``EXTRACT_CHECK_EVERY``: check one Drupal page in so many (1: each)."""
+    raw = settings.get("EXTRACT_CHECK_EVERY")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise ValueError(f"EXTRACT_CHECK_EVERY must be a whole number of pages >= 1, got {raw!r}")
+    return value
+
+
 class OldsiteSpider(scrapy.Spider):
     name = "oldsite"
     default_base_url = "https://old.iranintl.com"
@@ -129,6 +141,7 @@ class OldsiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.render = spider.render_mode(settings)
+        spider.check_every = check_every(settings)
         spider.source.bind(crawler)
         if spider.render == "never":
             settings.set("DOWNLOAD_HANDLERS", {}, priority="spider")
@@ -142,6 +155,8 @@ class OldsiteSpider(scrapy.Spider):
             settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
+
+    check_every = 1  # EXTRACT_CHECK_EVERY, read in from_crawler
 
     def render_mode(self, settings):
         """``never``, ``auto`` or ``always``: the argument, else ``RENDER``;
@@ -214,7 +229,7 @@ class OldsiteSpider(scrapy.Spider):
         if claims and not is_rerender(response):  # another page's URL: not this page's to fill
             yield from self.claimed(response, url)
         fields = (
-            extract(response, self.crawler.stats)
+            extract(response, self.crawler.stats, self.check_every)
             if url is not None and not claims and url not in self.stored
             else None
         )
