@@ -81,11 +81,16 @@ DEFAULT_REQUEST_HEADERS = {
 }
 
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.clean.CleanTextPipeline": 300,
+    # CleanTextPipeline, in a worker process of its own (CLEAN_TEXT_WORKER).
+    "newscrawl.pipelines.offload.CleanTextWorkerPipeline": 300,
     "newscrawl.pipelines.dates.DatesPipeline": 400,
     "newscrawl.pipelines.validate.ValidatePipeline": 500,
     "newscrawl.pipelines.mongo.MongoPipeline": 900,
 }
+
+# Clean the text in a worker process (on another core; newscrawl/worker.py):
+# about a tenth of a crawl's CPU. False: in the crawl's own process.
+CLEAN_TEXT_WORKER = True
 
 # JavaScript rendering through scrapy-playwright, only where a page needs it
 # (see newscrawl/render.py). RENDER: never | auto | always.

@@ -4,7 +4,7 @@
 * ``records``: Scrapy requests and responses as WARC records (pure functions).
 * ``writer``: the files: naming, rotation, ``warcinfo``, gzip, flushing.
 * ``recorder``: an exchange's records (revisits, rendered DOMs) written to the files.
-* ``process``: the writer process the recorder runs in, and the crawl's end of it.
+  It runs in a worker process of its own (``newscrawl.worker``).
 * ``index``: CDXJ indexes beside the files and the payload digests they hold.
 * ``reader``: the records back, for re-extraction; torn records reported.
 * ``middleware``: the downloader middleware that records (and, with

@@ -31,8 +31,8 @@ from newscrawl import __version__, wayback
 from newscrawl.arguments import public_arguments
 from newscrawl.warc import records
 from newscrawl.warc.config import WarcConfig
-from newscrawl.warc.process import WriterGone, WriterProcess
 from newscrawl.warc.reader import ArchiveIndex
+from newscrawl.worker import WorkerGone, WorkerProcess
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ META_KEY = "warc_record"  # request meta: the location of the page's record
 # Times a writer process that ended is replaced by a new one (which starts a
 # new file) before the crawl goes on without WARC, counting `warc/errors`.
 WRITER_RESTARTS = 3
+WRITER, WRITER_NAME = "newscrawl.warc.recorder:Recorder", "WARC writer"
 
 
 class NotInArchive(IgnoreRequest):
@@ -62,7 +63,7 @@ class WarcMiddleware:
         self.crawler, self.stats, self.config = crawler, crawler.stats, config
         self.replay_spec = replay
         self.archive: ArchiveIndex | None = None
-        self.writer: WriterProcess | None = None
+        self.writer: WorkerProcess | None = None
         self.recording = False  # between spider_opened and spider_closed
         self.informed = False  # the writer has the warcinfo fields
         self.restarts = 0
@@ -103,7 +104,7 @@ class WarcMiddleware:
                 "twisted.internet.asyncioreactor.AsyncioSelectorReactor (the project's "
                 "default), or WARC_ENABLED = False"
             )
-        self.writer = await WriterProcess.start(self.config)
+        self.writer = await WorkerProcess.start(WRITER_NAME, WRITER, self.config)
         self.informed = False
 
     def warcinfo(self, spider) -> dict[str, Any]:
@@ -176,7 +177,7 @@ class WarcMiddleware:
 
     # -- recording ---------------------------------------------------------------
     # Building, compressing and writing the records of an exchange run in the
-    # writer process (``warc.process``): the crawl's thread copies the
+    # writer process (``newscrawl.worker``): the crawl's thread copies the
     # exchange (``records.sent``/``received``) and hands it over. The
     # response goes on once its records are written, so that its location is
     # known to the spider (``item["warc"]``).
@@ -200,7 +201,7 @@ class WarcMiddleware:
                 writer, self.writer = self.writer, None
                 await writer.close()
             if self.restarts >= WRITER_RESTARTS:
-                raise WriterGone("the WARC writer process ended too often: not restarted")
+                raise WorkerGone("the WARC writer process ended too often: not restarted")
             self.restarts += 1
             self.stats.inc_value("warc/writer_restarts")
             await self._start()

@@ -4,8 +4,8 @@ for a payload seen before), written to the files, and where they went.
 ``Recorder`` holds the state that decides a record's shape: the payloads
 already written (``WARC_DIR``'s indexes, then this run's) and the record id
 of each URL's last plain response, which the browser's rendered DOM refers
-to. It runs in the writer process (``warc.process``); the tests drive it
-directly too.
+to. It runs in a worker process of its own (``newscrawl.worker``), the WARC
+writer; the tests drive it directly too.
 """
 
 from __future__ import annotations
@@ -92,6 +92,11 @@ class Recorder:
                 ),
             )
         return group
+
+    def abandon(self) -> None:
+        """The crawl is gone: close the file without its index, as a killed
+        crawl leaves it (the next crawl into the directory indexes it)."""
+        self.files.close(write_index=False)
 
     def close(self) -> Closed:
         """Close (and index) the last file."""

@@ -1,22 +1,24 @@
-"""The writer process: the WARC records of every exchange are built,
-compressed and written by a process of their own (``Recorder``), so that
-the crawl's thread only hands each exchange over and the work runs on
-another core instead of under the crawl's GIL.
+"""Worker processes: an object of the project's, hosted by a process of its
+own, so that its CPU-bound work runs on another core instead of under the
+crawl's GIL. The WARC writer (``warc.recorder.Recorder``) and the text
+cleaning (``CleanTextPipeline``) run in one each.
 
-The two talk over the writer's standard input and output, one pickled
-message each way per call, each behind its length (``!Q``): the crawl sends
-``(method, args)``; the writer answers ``(logs, ok, value)``, its log
-records included so that they land in the crawl's log. Calls are answered
-in the order they were made, and the crawl does not wait for one answer to
-send the next call: the records stay in the order of the exchanges, and the
-writer is never idle while exchanges wait. The crawl's side runs on its
-asyncio loop (the project's reactor), without a thread.
+The crawl starts a worker with the object's class (``module:Class``) and
+the arguments to make it; each call names one of its methods. The two talk
+over the worker's standard input and output, one pickled message each way
+per call, each behind its length (``!Q``): the crawl sends ``(method,
+args)``; the worker answers ``(logs, ok, value)``, its log records included
+so that they land in the crawl's log. Calls are answered in the order they
+were made, and the crawl does not wait for one answer to send the next
+call: the worker is never idle while work waits. The crawl's side runs on
+its asyncio loop (the project's reactor), without a thread.
 
-The writer stops when the crawl closes it, or when its input ends (the
-crawl was killed): then it closes its file without an index, as a crawl
-killed mid-write leaves it, for the next crawl to index. It ignores SIGINT
-and SIGTERM, which are the crawl's to handle, and has a process group of
-its own, so that Ctrl-C reaches only the crawl.
+A worker stops when the crawl closes it (``close()``: its input ends), or
+when the crawl is killed (its input ends too): then the object's
+``abandon()`` runs, if it has one (the WARC writer leaves its file as a
+killed crawl does). A worker ignores SIGINT and SIGTERM, which are the
+crawl's to handle, and has a process group of its own, so that Ctrl-C
+reaches only the crawl.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import asyncio
 import collections
 import contextlib
 import fcntl
+import importlib
 import logging
 import os
 import pickle
@@ -35,19 +38,20 @@ from typing import Any, BinaryIO
 
 logger = logging.getLogger(__name__)
 
-WRITER_MODULE = "newscrawl.warc.process"
-STOP_WAIT = 30  # seconds the writer gets to close its file and exit
+WORKER_MODULE = "newscrawl.worker"
+STOP_WAIT = 30  # seconds a worker gets to finish and exit
 HEADER = struct.Struct("!Q")  # a message's length
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 PIPE_SIZE = 1 << 20  # Linux's default pipe-max-size: a few pages in flight
 
 
-class WriterGone(RuntimeError):
-    """The writer process ended (or could not start)."""
+class WorkerGone(RuntimeError):
+    """The worker process ended (or could not start)."""
 
 
-class WriterError(Exception):
-    """An error the writer met (a full disk): its type's name and message."""
+class WorkerError(Exception):
+    """An error the worker's object raised (a full disk): its type's name
+    and message."""
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
@@ -59,18 +63,20 @@ def frame(message: Any) -> bytes:
     return HEADER.pack(len(data)) + data
 
 
-class WriterProcess:
-    """The crawl's end: start the writer (``await WriterProcess.start()``),
-    call its ``Recorder`` (``await writer.call(...)``), stop it."""
+class WorkerProcess:
+    """The crawl's end: start a worker (``await WorkerProcess.start(...)``),
+    call its object (``await worker.call(method, ...)``), close it."""
 
-    def __init__(self, proc: asyncio.subprocess.Process):
-        self.proc = proc
-        self.gone: WriterGone | None = None
+    def __init__(self, proc: asyncio.subprocess.Process, name: str):
+        self.proc, self.name = proc, name
+        self.gone: WorkerGone | None = None
         self._waiting: collections.deque[asyncio.Future] = collections.deque()
         self._reader = asyncio.ensure_future(self._read_answers())
 
     @classmethod
-    async def start(cls, config) -> WriterProcess:
+    async def start(cls, name: str, factory: str, *args) -> WorkerProcess:
+        """A worker (*name* for the messages) hosting ``factory(*args)``,
+        *factory* a ``module:Class`` path."""
         env = dict(os.environ)
         # The project may not be installed where the child looks (a Scrapyd
         # egg is on sys.path only): the child gets the crawl's sys.path.
@@ -78,7 +84,7 @@ class WriterProcess:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            WRITER_MODULE,
+            WORKER_MODULE,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,
@@ -88,13 +94,13 @@ class WriterProcess:
         pipe = proc.stdin.transport.get_extra_info("pipe")
         if pipe is not None:
             _widen(pipe.fileno())
-        writer = cls(proc)
+        worker = cls(proc, name)
         try:
-            await writer.call("open", config)
+            await worker.call(OPEN, factory, *args)
         except BaseException:
-            await writer.close()
+            await worker.close()
             raise
-        return writer
+        return worker
 
     async def call(self, method: str, *args) -> Any:
         if self.gone is not None:
@@ -124,28 +130,27 @@ class WriterProcess:
                 if ok:
                     answer.set_result(value)
                 else:
-                    answer.set_exception(WriterError(*value))
+                    answer.set_exception(WorkerError(*value))
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
             pass
         finally:
             code = self.proc.returncode
             state = "still running" if code is None else f"exit status {code}"
-            self.gone = WriterGone(f"the WARC writer process ended ({state})")
+            self.gone = WorkerGone(f"the {self.name} process ended ({state})")
             while self._waiting:
                 answer = self._waiting.popleft()
                 if not answer.done():
                     answer.set_exception(self.gone)
 
     async def close(self) -> None:
-        """End the writer's input and wait for it to exit (after a
-        ``close`` call, or when it is gone)."""
+        """End the worker's input and wait for it to exit."""
         assert self.proc.stdin is not None
         with contextlib.suppress(ConnectionError, RuntimeError):
             self.proc.stdin.close()
         try:
             await asyncio.wait_for(self.proc.wait(), STOP_WAIT)
         except TimeoutError:
-            logger.error("The WARC writer process did not stop in %d s: killed", STOP_WAIT)
+            logger.error("The %s process did not stop in %d s: killed", self.name, STOP_WAIT)
             self.proc.kill()
             await self.proc.wait()
         with contextlib.suppress(BaseException):
@@ -155,14 +160,17 @@ class WriterProcess:
 def _widen(fd: int) -> None:
     """A pipe that holds a few pages (Linux: 64 KiB by default, up to
     ``/proc/sys/fs/pipe-max-size``): one write per message, not a wake-up of
-    the writer per 4 KiB."""
+    the worker per 4 KiB."""
     with contextlib.suppress(OSError):  # above the system's limit: the default works too
         fcntl.fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE)
 
 
-# --------------------------------------------------------------- the writer
+# --------------------------------------------------------------- the worker
+OPEN = "__open__"  # the first call: make the object
+
+
 class _Collect(logging.Handler):
-    """The writer's log records, sent back with each answer."""
+    """The worker's log records, sent back with each answer."""
 
     def __init__(self):
         super().__init__(logging.DEBUG)
@@ -189,35 +197,36 @@ def _write(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def serve(incoming: BinaryIO, outgoing: int) -> None:
-    """The writer's loop: answer each call until ``close`` or the end of input."""
-    from newscrawl.warc.recorder import Recorder
+def _make(factory: str, *args) -> Any:
+    module, _, name = factory.partition(":")
+    return getattr(importlib.import_module(module), name)(*args)
 
+
+def serve(incoming: BinaryIO, outgoing: int) -> None:
+    """The worker's loop: answer each call until the end of input."""
     collect = _Collect()
-    for name in ("newscrawl", "cdxj_indexer", "warcio"):
+    for name in ("newscrawl", "cdxj_indexer", "warcio", "trafilatura", "htmldate"):
         logging.getLogger(name).addHandler(collect)
         logging.getLogger(name).setLevel(logging.DEBUG)
-    recorder: Recorder | None = None
+    hosted: Any = None
     while True:
         try:
             (size,) = HEADER.unpack(_read(incoming, HEADER.size))
             method, args = pickle.loads(_read(incoming, size))
-        except EOFError:  # the crawl is gone: leave the file as a killed crawl does
-            if recorder is not None:
-                recorder.files.close(write_index=False)
+        except EOFError:  # closed, or the crawl is gone
+            if hosted is not None and hasattr(hosted, "abandon"):
+                hosted.abandon()
             return
         try:
-            if method == "open":
-                recorder, value = Recorder(*args), None
+            if method == OPEN:
+                hosted, value = _make(*args), None
             else:
-                assert recorder is not None, "the writer was not opened"
-                value = getattr(recorder, method)(*args)
+                assert hosted is not None, "the worker's object was not made"
+                value = getattr(hosted, method)(*args)
             answer = frame((collect.take(), True, value))
         except Exception as exc:
             answer = frame((collect.take(), False, (type(exc).__name__, str(exc))))
         _write(outgoing, answer)
-        if method == "close":
-            return
 
 
 def main() -> None:
