@@ -28,12 +28,15 @@ class StatsFile:
     """Write the final stats as JSON to ``STATS_FILE`` (for cron jobs, CI and
     tests that want the numbers without parsing the log).
 
-    Written when the engine has stopped: ``spider_closed`` handlers that take
-    time (the WARC writer's close) set their stats after the quick ones run."""
+    Written when the spider closes, and again when the engine has stopped:
+    ``spider_closed`` handlers that take time (the WARC writer's close) set
+    their stats after the quick ones run, and a crawl that fails to open
+    stops without ``engine_stopped``."""
 
     def __init__(self, path, stats):
         self.path, self.stats = path, stats
         self.reason = None
+        self.written = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -47,12 +50,20 @@ class StatsFile:
 
     def spider_closed(self, spider, reason):
         self.reason = reason
+        self.write()
 
     def engine_stopped(self):
+        if self.reason is not None:
+            self.write()
+
+    def write(self):
         stats = dict(self.stats.get_stats(), finish_reason=self.reason)
         with open(self.path, "w", encoding="utf-8") as f:
             json.dump(stats, f, indent=2, sort_keys=True, default=_jsonable)
-        logger.info("Stats written to %s", self.path)
+        logger.log(
+            logging.DEBUG if self.written else logging.INFO, "Stats written to %s", self.path
+        )
+        self.written = True
 
 
 def _jsonable(value):
