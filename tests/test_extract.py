@@ -450,7 +450,7 @@ def test_the_placeholders_found_from_the_attributes_are_those_of_every_element()
         assert every_element(root) == xpaths.PLACEHOLDER(root)
 
 
-def test_the_head_and_body_shortcuts_give_what_the_page_wide_expressions_give():
+def test_the_head_shortcut_gives_what_the_page_wide_expression_gives():
     import random
     from pathlib import Path
 
@@ -459,7 +459,6 @@ def test_the_head_and_body_shortcuts_give_what_the_page_wide_expressions_give():
     from newscrawl.extract import xpaths
 
     everywhere = {
-        xpaths.BODY_CLASS: etree.XPath("string(//body/@class)"),
         xpaths.CANONICAL: etree.XPath("string((//link[@rel='canonical']/@href)[1])"),
     }
     rng = random.Random(8)

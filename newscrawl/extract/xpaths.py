@@ -58,7 +58,7 @@ def css_test(selector: str, within: str | None = None) -> etree.XPath:
 def first_or(fast: str, everywhere: str):
     """The first value *fast* finds, else ``string(everywhere)``: *fast* is
     where *everywhere*'s first match is when the page has one there, and is
-    read without a walk of the page (``/html/head/…``, ``/html/body``)."""
+    read without a walk of the page (``/html/head/…``)."""
     quick = etree.XPath(fast, smart_strings=False)
     slow = etree.XPath(f"string({everywhere})")
 
@@ -76,12 +76,10 @@ def field(name: str, tail: str = "") -> str:
 
 
 # ---------------------------------------------------------------- head
-# Each a function of ``response.selector.root`` giving a string. libxml2's
-# parser makes the page's <head> and <body> children of <html>, the <head>
-# first: a match in the <head> is the page's first. Only <body> elements in
-# unknown ones in the <head> (<svg><body>) come before the <body>.
-BODY_CLASS = first_or("/html/body[not(preceding::body)]/@class", "//body/@class")
+BODY_CLASS = etree.XPath("string(//body/@class)")
 OG_TYPE = etree.XPath("string((//meta[@property='og:type' or @name='og:type']/@content)[1])")
+# libxml2's parser puts the page's <head> first in <html>: a canonical link
+# there is the page's first (read without a walk of the page).
 CANONICAL = first_or(
     "/html/*[1][self::head]//link[@rel='canonical']/@href", "(//link[@rel='canonical']/@href)[1]"
 )
