@@ -448,3 +448,117 @@ def test_the_placeholders_found_from_the_attributes_are_those_of_every_element()
     for _ in range(300):
         root = response(f"<html><body>{element(0)}{element(0)}</body></html>").selector.root
         assert every_element(root) == xpaths.PLACEHOLDER(root)
+
+
+def test_the_head_shortcut_gives_what_the_page_wide_expression_gives():
+    import random
+    from pathlib import Path
+
+    from lxml import etree
+
+    from newscrawl.extract import xpaths
+
+    everywhere = {
+        xpaths.CANONICAL: etree.XPath("string((//link[@rel='canonical']/@href)[1])"),
+    }
+    rng = random.Random(8)
+    parts = [
+        "<html>",
+        "<html class='h'>",
+        "<head>",
+        "</head>",
+        "<body>",
+        "<body class='b'>",
+        "<body class=''>",
+        "</body>",
+        "<noscript>",
+        "</noscript>",
+        "<link rel='canonical' href='/a'>",
+        "<link rel='canonical' href=''>",
+        "<link rel='canonical'>",
+        "<link rel='x' href='/x'>",
+        "<meta name='x' content='y'>",
+        "<title>t</title>",
+        "<div class='d'>",
+        "</div>",
+        "<p>text",
+        "<svg><body class='s'></body></svg>",
+        "<!-- c -->",
+        "<template><link rel='canonical' href='/t'></template>",
+        "<frameset>",
+        "text ",
+    ]
+    pages = [p.read_text() for p in sorted(Path(__file__).parent.rglob("*.html"))]
+    pages += ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(1500)]
+    for html in pages:
+        root = response(html or " ").selector.root
+        for fast, reference in everywhere.items():
+            assert fast(root) == reference(root), html
+
+
+def test_the_title_rules_on_the_headings_give_what_the_page_wide_selectors_give():
+    import random
+    from pathlib import Path
+
+    from newscrawl.extract import drupal, xpaths
+
+    page_wide = [
+        xpaths.css(selector)
+        for selector in (
+            "[class*='field-name-title'] h1",
+            "[class*='field--name-title'] h1",
+            "h1.page-header",
+            "h1#page-title",
+            "h1.title",
+            "h1.node-title",
+        )
+    ]
+    classes = ["field-name-title", "field--name-title", "page-header", "title", "node-title", "x"]
+    rng = random.Random(10)
+
+    def element(depth):
+        tag = rng.choice(["div", "h1", "h1", "span", "h2"])
+        attrs = ""
+        if rng.random() < 0.7:
+            attrs += f' class="{" ".join(rng.sample(classes, rng.randint(0, 2)))}"'
+        if rng.random() < 0.2:
+            attrs += f' id="{rng.choice(["page-title", "x"])}"'
+        inner = rng.choice(["", " ", "Headline", "<script>x</script>", "<!-- c -->"])
+        if depth < 3:
+            inner += "".join(element(depth + 1) for _ in range(rng.randint(0, 3)))
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+
+    pages = [p.read_text() for p in sorted(Path(__file__).parent.rglob("*.html"))]
+    pages += [f"<html><body>{element(0)}{element(0)}</body></html>" for _ in range(1500)]
+    for html in pages:
+        root = response(html).selector.root
+        assert drupal.title(root) == drupal._first_text(root, page_wide), html
+
+
+def test_the_text_of_an_element_without_children_is_read_as_the_text_of_any():
+    import copy
+    import random
+
+    from lxml import etree
+
+    from newscrawl.extract import xpaths
+    from newscrawl.extract.html import _SPACES, element_text, plain_text
+
+    def reference(root):  # element_text before its shortcut for childless elements
+        if xpaths.NOT_TEXT(root):
+            root = copy.deepcopy(root)
+            for junk in xpaths.NOT_TEXT(root):
+                junk.drop_tree()
+        return plain_text(_SPACES.sub(" ", "".join(root.itertext())))
+
+    bits = ["", " ", "a  b", "&lt;b&gt;x&lt;/b&gt;", "<!-- c -->", "<?pi x?>", "<b>bold</b>"]
+    bits += ["<script>s</script>", "<br>", "\n\t", "&amp;lt;svg onload=1&amp;gt;", "x<y"]
+    rng = random.Random(12)
+    for _ in range(1000):
+        inner = "".join(rng.choice(bits) for _ in range(rng.randint(0, 3)))
+        tag = rng.choice(["span", "a", "title", "textarea", "div"])
+        html = (
+            f"<html><head><title>{inner}</title></head><body><{tag}>{inner}</{tag}></body></html>"
+        )
+        for element in etree.XPath("//title | //body/*")(response(html).selector.root):
+            assert element_text(element) == reference(element), html

@@ -36,6 +36,19 @@ def _first_text(root, expressions) -> str | None:
     return None
 
 
+def title(document) -> str | None:
+    """The first non-empty text of the page's first ``<h1>`` a title rule
+    (``xpaths.TITLE``) accepts; the rules are tried in order."""
+    headings = list(document.iter(xpaths.TITLE_TAG))
+    for test in xpaths.TITLE:
+        for heading in headings:
+            if test(heading):
+                text = element_text(heading)
+                if text:
+                    return text
+    return None
+
+
 def _texts(root, expression) -> list[str]:
     return [t for t in (element_text(e) for e in expression(root)) if t]
 
@@ -101,7 +114,7 @@ def drupal_fields(response):
     """Fields of a Drupal node page; missing fields are absent."""
     document = response.selector.root
     node = page.main_node(response)
-    fields = {"title": _first_text(document, xpaths.TITLE)}
+    fields = {"title": title(document)}
     body = None
     if node is not None:
         body = next((found for found in (e(node) for e in xpaths.BODY) if found), None)

@@ -142,12 +142,18 @@ def element_text(element) -> str:
         return plain_text(root)
     if not isinstance(root.tag, str):
         return ""
-    if xpaths.NOT_TEXT(root):
-        root = copy.deepcopy(root)
-        for junk in xpaths.NOT_TEXT(root):
-            junk.drop_tree()
+    if not len(root):
+        # No child (element, comment or processing instruction): nothing to
+        # remove, and the text is all there is (most fields: a link, a date).
+        text = root.text or ""
+    else:
+        if xpaths.NOT_TEXT(root):
+            root = copy.deepcopy(root)
+            for junk in xpaths.NOT_TEXT(root):
+                junk.drop_tree()
+        text = "".join(root.itertext())
     # <title> is raw text: "<svg onload=…>" in it is a string, not an element.
-    return plain_text(_SPACES.sub(" ", "".join(root.itertext())))
+    return plain_text(_SPACES.sub(" ", text))
 
 
 def _fragment(value: str):

@@ -43,6 +43,32 @@ def css(selector: str) -> etree.XPath:
     return etree.XPath(_CSS.css_to_xpath(selector), smart_strings=False)
 
 
+def css_test(selector: str, within: str | None = None) -> etree.XPath:
+    """A test of one element: whether it is one *selector* (CSS, a compound
+    selector such as ``h1.title``) selects, and, with *within*, one inside
+    an element *within* selects (``within selector`` in CSS). Run on the few
+    candidates of a page (its ``<h1>``s), it gives what the selector gives
+    run on the page, without a walk of the page per selector."""
+    test = _CSS.css_to_xpath(selector, prefix="self::")
+    if within:
+        test += f"[ancestor::{_CSS.css_to_xpath(within, prefix='')}]"
+    return etree.XPath(f"boolean({test})")
+
+
+def first_or(fast: str, everywhere: str):
+    """The first value *fast* finds, else ``string(everywhere)``: *fast* is
+    where *everywhere*'s first match is when the page has one there, and is
+    read without a walk of the page (``/html/head/…``)."""
+    quick = etree.XPath(fast, smart_strings=False)
+    slow = etree.XPath(f"string({everywhere})")
+
+    def first(root) -> str:
+        found = quick(root)
+        return found[0] if found else slow(root)
+
+    return first
+
+
 def field(name: str, tail: str = "") -> str:
     """CSS for a Drupal field wrapper, ``field-name-X`` (D7) or ``field--name-X``
     (D8+), followed by *tail*."""
@@ -52,7 +78,11 @@ def field(name: str, tail: str = "") -> str:
 # ---------------------------------------------------------------- head
 BODY_CLASS = etree.XPath("string(//body/@class)")
 OG_TYPE = etree.XPath("string((//meta[@property='og:type' or @name='og:type']/@content)[1])")
-CANONICAL = etree.XPath("string((//link[@rel='canonical']/@href)[1])")
+# libxml2's parser puts the page's <head> first in <html>: a canonical link
+# there is the page's first (read without a walk of the page).
+CANONICAL = first_or(
+    "/html/*[1][self::head]//link[@rel='canonical']/@href", "(//link[@rel='canonical']/@href)[1]"
+)
 
 # ---------------------------------------------------------------- the page's own node
 # A full view, or any node that is not a teaser in a View.
@@ -134,13 +164,16 @@ PARAGRAPHS = etree.XPath("//body//p")
 # paths, so a theme that wraps fields differently still works. A tuple is
 # tried in order, the first that gives something wins; within one
 # expression, matches come in document order.
+# The title is an <h1>: the rules are tests of the page's <h1>s (``css_test``),
+# tried in order, each over them all in document order.
+TITLE_TAG = "h1"
 TITLE = (
-    css("[class*='field-name-title'] h1"),
-    css("[class*='field--name-title'] h1"),
-    css("h1.page-header"),
-    css("h1#page-title"),
-    css("h1.title"),
-    css("h1.node-title"),
+    css_test("h1", within="[class*='field-name-title']"),
+    css_test("h1", within="[class*='field--name-title']"),
+    css_test("h1.page-header"),
+    css_test("h1#page-title"),
+    css_test("h1.title"),
+    css_test("h1.node-title"),
 )
 DATE = (
     css(".date-display-single"),
