@@ -76,7 +76,8 @@ MUCH_SHORTER = 0.4
 # generic extractor often picks a sidebar block there).
 DISAGREEMENT_BELOW = 0.5
 DISAGREEMENT_MIN_CHARS = 500
-# One Drupal page in this many is checked against the fallback.
+# One Drupal page in this many is checked against the fallback, by a caller
+# of extract() that does not say; a crawl says, from EXTRACT_CHECK_EVERY.
 CHECK_EVERY = 10
 
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.|&hellip;|&#8230;|\[…\]|\[\.\.\.\])[\s\"'»”]*$")
