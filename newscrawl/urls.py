@@ -78,11 +78,47 @@ def language_of(url: str) -> str:
     return "fa"
 
 
+# One non-ASCII character in UTF-8, percent-encoded in upper case (RFC 3629's
+# well-formed sequences: no overlong form, no surrogate, nothing above U+10FFFF).
+_TAIL = "%[89AB][0-9A-F]"
+_ESCAPED_CHAR = (
+    f"%C[2-9A-F]{_TAIL}|%D[0-9A-F]{_TAIL}"
+    f"|%E0%[AB][0-9A-F]{_TAIL}|%E[1-9A-CEF]{_TAIL}{_TAIL}|%ED%[89][0-9A-F]{_TAIL}"
+    f"|%F0%[9AB][0-9A-F]{_TAIL}{_TAIL}|%F[1-3]{_TAIL}{_TAIL}{_TAIL}|%F4%8[0-9A-F]{_TAIL}{_TAIL}"
+)
+# A URL that ``clean_url`` gives back as it is, less its fragment: a lower-case
+# http(s) origin; a path of unreserved ASCII (no dot: no dot segment) and
+# escaped non-ASCII characters, which decoding and encoding again leave as
+# they are; at most a ``?page=N``. Most links of the site have this form.
+_CLEAN_FORM = re.compile(
+    rf"(https?)://([a-z0-9.-]+(?::[0-9]+)?)(?:/(?:[A-Za-z0-9_~-]|{_ESCAPED_CHAR})*)+"
+    r"(?:\?page=[0-9]+)?"
+)
+
+
 @lru_cache(maxsize=65536)  # the same links stand on every page
 def clean_url(url: str) -> str:
     """The URL to request: no fragment, no tracking parameters, percent-encoding
     and query order normalized. Zero-width characters stay: some Drupal paths
     really contain them, and the page is only found with them."""
+    head = url.partition("#")[0]  # what urlsplit reads the other parts from
+    form = _CLEAN_FORM.fullmatch(head)
+    if form is not None and _clean_origin(form[1], form[2]):
+        return head  # canonicalize_url's 17 µs spared
+    return _clean_url(url)
+
+
+@lru_cache(maxsize=256)  # a few origins per crawl
+def _clean_origin(scheme: str, netloc: str) -> bool:
+    """Whether ``clean_url`` leaves this origin as it is (a default port, a
+    host that is an IPv4 address in another spelling, an IDNA label would
+    change): the host is read the same whatever path follows."""
+    origin = f"{scheme}://{netloc}/"
+    return _clean_url(origin) == origin
+
+
+def _clean_url(url: str) -> str:
+    """``clean_url`` the long way."""
     parts = urlsplit(url)
     path = decode_path(parts.path)
     query = [
