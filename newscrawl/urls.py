@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -71,7 +71,10 @@ NOT_PAGES = ("#", "mailto:", "javascript:", "tel:", "data:")
 
 def language_of(url: str) -> str:
     """``en`` under ``/en``, ``ar`` under ``/ar``, ``fa`` for everything else."""
-    path = urlsplit(url).path
+    return _edition(urlsplit(url).path)
+
+
+def _edition(path: str) -> str:
     for language, prefix in EDITION_PREFIXES:
         if path == prefix or path.startswith(prefix + "/"):
             return language
@@ -166,7 +169,13 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 def origin(url: str) -> tuple[str, str, int | None]:
     """``(scheme, host, port)`` of *url*, the port spelled out: what makes a site."""
     parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    return _origin(parts.scheme, parts.netloc)
+
+
+@lru_cache(maxsize=4096)  # a few hosts link from every page (share buttons, the site)
+def _origin(scheme: str, netloc: str) -> tuple[str, str, int | None]:
+    parts = SplitResult(scheme, netloc, "", "", "")  # port and hostname: read from netloc
+    scheme = scheme.lower()
     try:
         port = parts.port
     except ValueError:  # a port that is no number: no origin of ours
@@ -178,24 +187,29 @@ def on_site(url: str, site: str) -> bool:
     """Whether *url* is on *site*: an origin URL (``https://old.iranintl.com``,
     the live site: same scheme, host and port) or a bare host name (archived
     pages, captured under any scheme and port: same host)."""
+    return _on_site(urlsplit(url), site)
+
+
+def _on_site(parts: SplitResult, site: str) -> bool:
+    """``on_site`` for a URL split already."""
     if "://" in site:
-        return origin(url) == origin(site)
-    return (urlsplit(url).hostname or "").lower() == site.lower()
+        return _origin(parts.scheme, parts.netloc) == origin(site)
+    return _origin(parts.scheme, parts.netloc)[1] == site.lower()
 
 
 @lru_cache(maxsize=65536)  # the same links stand on every page
 def should_follow(url: str, site: str, languages: tuple[str, ...]) -> bool:
     """Whether a link is a page of this crawl: on the *site* (see
     ``on_site``), a wanted language, not a static file or a Drupal system path."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not on_site(url, site):
+    parts = urlsplit(url)  # once for all the rules
+    if parts.scheme not in ("http", "https") or not _on_site(parts, site):
         return False
     path = unquote(parts.path)
     if SKIP_PATH.search(path):
         return False
     if posixpath.splitext(path)[1].lower() in SKIP_EXTENSIONS:
         return False
-    return language_of(url) in languages
+    return _edition(parts.path) in languages
 
 
 def is_page_href(href: str) -> bool:

@@ -4,7 +4,8 @@ made to sit on the edges of the fast paths."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+import posixpath
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -172,3 +173,50 @@ def test_clean_url_fast_form():
     for url in (FAST, FAST + "?page=3", "http://old.example/en/world/x-1"):
         assert urls._CLEAN_FORM.fullmatch(url)
         assert urls.clean_url(url + "#main-content") == url
+
+
+def old_should_follow(url: str, site: str, languages: tuple[str, ...]) -> bool:
+    """``should_follow`` as it was before it split the URL once (no cache)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not old_on_site(url, site):
+        return False
+    path = unquote(parts.path)
+    if urls.SKIP_PATH.search(path):
+        return False
+    if posixpath.splitext(path)[1].lower() in urls.SKIP_EXTENSIONS:
+        return False
+    return urls.language_of(url) in languages
+
+
+def old_on_site(url: str, site: str) -> bool:
+    def origin(url):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        return scheme, (parts.hostname or "").lower(), port or urls.DEFAULT_PORTS.get(scheme)
+
+    if "://" in site:
+        return origin(url) == origin(site)
+    return (urlsplit(url).hostname or "").lower() == site.lower()
+
+
+SITES = st.sampled_from(
+    ["http://old.example", "https://old.example", "http://old.example:80", "old.example"]
+)
+SKIPPED = st.sampled_from(["/user", "/en/admin/x", "/sites/a.png", "/a.PDF", "/en", "/ar/x", ""])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(url_strings(), SKIPPED, SITES, st.sampled_from([("en", "fa", "ar"), ("fa",), ("ar",)]))
+@example("http://old.example/user", "", "http://old.example", ("fa",))
+@example("http://OLD.example:80/en/x", "", "http://old.example", ("en",))
+@example("http://old.example:x/", "", "http://old.example", ("fa",))
+def test_should_follow_is_the_old_rule(url, path, site, languages):
+    if path:  # a path the rules are about, on the generated origin
+        url = "/".join(url.split("/", 3)[:3]) + path
+    assert outcome(urls.should_follow.__wrapped__, url, site, languages) == outcome(
+        old_should_follow, url, site, languages
+    )
