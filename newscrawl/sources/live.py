@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_base_url
 
@@ -181,7 +182,7 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
     found: dict[str, Link] = {}
     cache: dict = {}
     root = response.selector.root
-    canonical = xpaths.CANONICAL(root).strip(HTML_SPACE)
+    canonical = canonical_href(root).strip(HTML_SPACE)
     here = (response.url, response.urljoin(canonical) if canonical else "")
     base = get_base_url(response)
     parts = urlsplit(base)
@@ -198,7 +199,7 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
         place = where(anchor, cache)
         more = place.brief_block and " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
         if link is None:
-            pager = is_pager(url, *here)
+            pager = "page=" in url and is_pager(url, *here)  # is_pager's own first test
             block = place.block if pager else None
             page = dict(parse_qsl(urlsplit(url).query)).get("page") if block else None
             found[url] = Link(url, more, pager, block, page, place.tags)
@@ -209,6 +210,17 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
 
 
 ABSOLUTE = ("http://", "https://")
+
+# The page's first rel=canonical in its head, when the head is the document's
+# first element: nothing comes before it, so it is the page's first one.
+HEAD_CANONICAL = etree.XPath("string((/html/*[1][self::head]//link[@rel='canonical']/@href)[1])")
+
+
+def canonical_href(root) -> str:
+    """``xpaths.CANONICAL``: the href of the page's first rel=canonical link,
+    looked for in the head first (``//link`` walks every element of the
+    page: 15 µs against 7)."""
+    return HEAD_CANONICAL(root) or xpaths.CANONICAL(root)
 
 
 @lru_cache(maxsize=65536)
@@ -299,7 +311,6 @@ class LiveSource(Source):
         spider = self.spider
         stats = spider.crawler.stats
         links = self.read_links(response) if links is None else links
-        digest = links_digest(links)
         edition = language_of(response.url)
         new: list[Link] = []
         pagers: list[Link] = []
@@ -312,6 +323,9 @@ class LiveSource(Source):
             (pagers if link.pager else new).append(link)
         tags = self.tags
         tag = page.kind == "listing" and article_key(response.url) in tags
+        # The digest goes with every request made here, and tells a listing
+        # that repeats its page before: most pages make no request.
+        digest = links_digest(links) if new or pagers or page.kind == "listing" else ""
         if page.kind == "listing" and not new and response.meta.get("listing_digest") == digest:
             stats.inc_value("oldsite/pagination/stopped")
             spider.logger.info("%s repeats the page before it: pagination stopped", response.url)
