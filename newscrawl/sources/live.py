@@ -323,10 +323,11 @@ class LiveSource(Source):
             (pagers if link.pager else new).append(link)
         tags = self.tags
         tag = page.kind == "listing" and article_key(response.url) in tags
-        # The digest goes with every request made here, and tells a listing
-        # that repeats its page before: most pages make no request.
-        digest = links_digest(links) if new or pagers or page.kind == "listing" else ""
-        if page.kind == "listing" and not new and response.meta.get("listing_digest") == digest:
+        # The digest tells a listing that repeats the page before it, and goes
+        # with every request made here: most pages make none (their pagers are
+        # other pages' block pagers), and need none.
+        digest = links_digest(links) if page.kind == "listing" and not new else None
+        if digest is not None and response.meta.get("listing_digest") == digest:
             stats.inc_value("oldsite/pagination/stopped")
             spider.logger.info("%s repeats the page before it: pagination stopped", response.url)
             pagers = []
@@ -338,6 +339,8 @@ class LiveSource(Source):
             pagers = [link for link in pagers if link.block is not None]
         if self.config.block_pagers == "once":
             pagers = [link for link in pagers if self.first_block_page(edition, link)]
+        if digest is None and (new or pagers):
+            digest = links_digest(links)
         for link in new:
             self.seen.add(link.url)
             yield spider.page_request(
