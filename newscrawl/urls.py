@@ -212,6 +212,16 @@ def should_follow(url: str, site: str, languages: tuple[str, ...]) -> bool:
     return _edition(parts.path) in languages
 
 
+def elsewhere(href: str, site: str) -> bool:
+    """Whether *href* is an absolute http(s) link off the *site*, told without
+    joining it to its page (``urljoin`` keeps such a link's scheme and host):
+    the share buttons' links, a third of the links a crawl meets once."""
+    if not href.startswith(("http://", "https://")):
+        return False
+    parts = urlsplit(href)
+    return bool(parts.netloc) and not _on_site(parts, site)
+
+
 def is_page_href(href: str) -> bool:
     """Whether an ``href`` may lead to a page (not empty, an anchor, mail…)."""
     return bool(href) and not href.startswith(NOT_PAGES)

@@ -3,11 +3,17 @@ rules gave."""
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
 from newscrawl.extract import xpaths
-from newscrawl.sources.live import canonical_href
+from newscrawl.sources.live import _target, canonical_href
+from newscrawl.urls import clean_url, is_page_href, should_follow
+from tests.test_urls import SITES, outcome, url_strings
 
 CANONICAL = '<link rel="canonical" href="{}">'
 PAGES = [
@@ -34,3 +40,39 @@ def test_canonical_href_is_xpaths_canonical(html):
     html = html.format(a=CANONICAL.format("/first"), b=CANONICAL.format("/second"))
     root = HtmlResponse("http://old.example/", body=(html or " ").encode()).selector.root
     assert canonical_href(root) == xpaths.CANONICAL(root)
+
+
+def old_target(base, href, site, languages):
+    """``live._target`` as it was before it left other sites' links unjoined."""
+    if not is_page_href(href):
+        return None
+    url = urljoin(base, href)
+    return clean_url(url) if should_follow(url, site, languages) else None
+
+
+BASES = st.sampled_from(
+    [
+        "http://old.example/",
+        "http://old.example/en/a/b",
+        "https://old.example/x?page=2",
+        "http://x.example/",
+    ]
+)
+HREFS = st.one_of(
+    url_strings(),
+    url_strings().map(lambda url: url.replace("http", "https", 1)),
+    st.sampled_from(
+        ["http:///en/x", "http://", "https://?a", "http://old.example", "/en/x", "x", ""]
+    ),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(BASES, HREFS, SITES, st.sampled_from([("en", "fa", "ar"), ("fa",)]))
+@example("http://old.example/", "http:///en/x", "http://old.example", ("en",))
+@example("https://old.example/", "http://old.example/en/x", "http://old.example", ("en",))
+@example("http://old.example/", "http://old.example[/x", "http://old.example", ("en",))
+def test_target_is_the_old_rule(base, href, site, languages):
+    assert outcome(_target.__wrapped__, base, href, site, languages) == outcome(
+        old_target, base, href, site, languages
+    )

@@ -34,6 +34,7 @@ from newscrawl.urls import (
     HOME_PATHS,
     article_key,
     clean_url,
+    elsewhere,
     is_page_href,
     is_pager,
     language_of,
@@ -227,7 +228,7 @@ def canonical_href(root) -> str:
 def _target(base: str, href: str, site: str, languages: tuple[str, ...]) -> str | None:
     """The URL to request for a link *href* on a page at *base*, or None
     when it leads to no page of this crawl."""
-    if not is_page_href(href):
+    if not is_page_href(href) or elsewhere(href, site):
         return None
     url = urljoin(base, href)
     return clean_url(url) if should_follow(url, site, languages) else None
