@@ -204,12 +204,18 @@ def should_follow(url: str, site: str, languages: tuple[str, ...]) -> bool:
     parts = urlsplit(url)  # once for all the rules
     if parts.scheme not in ("http", "https") or not _on_site(parts, site):
         return False
-    path = unquote(parts.path)
-    if SKIP_PATH.search(path):
+    return _path_followed(parts.path, languages)
+
+
+@lru_cache(maxsize=65536)  # a page, its ?page=N and its #main-content: one path
+def _path_followed(path: str, languages: tuple[str, ...]) -> bool:
+    """``should_follow``'s rules on the path (decoding it: 5 µs)."""
+    decoded = unquote(path)
+    if SKIP_PATH.search(decoded):
         return False
-    if posixpath.splitext(path)[1].lower() in SKIP_EXTENSIONS:
+    if posixpath.splitext(decoded)[1].lower() in SKIP_EXTENSIONS:
         return False
-    return _edition(parts.path) in languages
+    return _edition(path) in languages
 
 
 def elsewhere(href: str, site: str) -> bool:
