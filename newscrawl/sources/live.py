@@ -16,6 +16,7 @@ page that brings no page the crawl has not seen (``TAG_PAGERS``)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -230,8 +231,28 @@ def _target(base: str, href: str, site: str, languages: tuple[str, ...]) -> str 
     when it leads to no page of this crawl."""
     if not is_page_href(href) or elsewhere(href, site):
         return None
-    url = urljoin(base, href)
+    if _PLAIN_PATH.fullmatch(href) and _bare_origin(base):
+        url = base[:-1] + href  # what urljoin gives: no dot segment, no "//", no params
+    else:
+        url = urljoin(base, href)
     return clean_url(url) if should_follow(url, site, languages) else None
+
+
+# A root-relative href that urljoin puts after the origin as it is.
+_SEGMENT = "[A-Za-z0-9_~%-]+"
+_PLAIN_PATH = re.compile(rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*/?)?(?:\?page=[0-9]+)?")
+
+
+@lru_cache(maxsize=256)
+def _bare_origin(base: str) -> bool:
+    """Whether *base* is an http(s) origin and ``/`` (``page_links``' origin),
+    which urljoin reads back as the same scheme and host."""
+    parts = urlsplit(base)
+    return (
+        parts.scheme in ("http", "https")
+        and parts[2:] == ("/", "", "")
+        and base == f"{parts.scheme}://{parts.netloc}/"
+    )
 
 
 def _news(new: list[Link]) -> bool:
