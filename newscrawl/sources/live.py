@@ -16,6 +16,7 @@ page that brings no page the crawl has not seen (``TAG_PAGERS``)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_base_url
 
@@ -33,6 +35,7 @@ from newscrawl.urls import (
     HOME_PATHS,
     article_key,
     clean_url,
+    elsewhere,
     is_page_href,
     is_pager,
     language_of,
@@ -181,7 +184,7 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
     found: dict[str, Link] = {}
     cache: dict = {}
     root = response.selector.root
-    canonical = xpaths.CANONICAL(root).strip(HTML_SPACE)
+    canonical = canonical_href(root).strip(HTML_SPACE)
     here = (response.url, response.urljoin(canonical) if canonical else "")
     base = get_base_url(response)
     parts = urlsplit(base)
@@ -198,7 +201,7 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
         place = where(anchor, cache)
         more = place.brief_block and " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
         if link is None:
-            pager = is_pager(url, *here)
+            pager = "page=" in url and is_pager(url, *here)  # is_pager's own first test
             block = place.block if pager else None
             page = dict(parse_qsl(urlsplit(url).query)).get("page") if block else None
             found[url] = Link(url, more, pager, block, page, place.tags)
@@ -210,15 +213,46 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
 
 ABSOLUTE = ("http://", "https://")
 
+# The page's first rel=canonical in its head, when the head is the document's
+# first element: nothing comes before it, so it is the page's first one.
+HEAD_CANONICAL = etree.XPath("string((/html/*[1][self::head]//link[@rel='canonical']/@href)[1])")
+
+
+def canonical_href(root) -> str:
+    """``xpaths.CANONICAL``: the href of the page's first rel=canonical link,
+    looked for in the head first (``//link`` walks every element of the
+    page: 15 µs against 7)."""
+    return HEAD_CANONICAL(root) or xpaths.CANONICAL(root)
+
 
 @lru_cache(maxsize=65536)
 def _target(base: str, href: str, site: str, languages: tuple[str, ...]) -> str | None:
     """The URL to request for a link *href* on a page at *base*, or None
     when it leads to no page of this crawl."""
-    if not is_page_href(href):
+    if not is_page_href(href) or elsewhere(href, site):
         return None
-    url = urljoin(base, href)
+    if _PLAIN_PATH.fullmatch(href) and _bare_origin(base):
+        url = base[:-1] + href  # what urljoin gives: no dot segment, no "//", no params
+    else:
+        url = urljoin(base, href)
     return clean_url(url) if should_follow(url, site, languages) else None
+
+
+# A root-relative href that urljoin puts after the origin as it is.
+_SEGMENT = "[A-Za-z0-9_~%-]+"
+_PLAIN_PATH = re.compile(rf"/(?:{_SEGMENT}(?:/{_SEGMENT})*/?)?(?:\?page=[0-9]+)?")
+
+
+@lru_cache(maxsize=256)
+def _bare_origin(base: str) -> bool:
+    """Whether *base* is an http(s) origin and ``/`` (``page_links``' origin),
+    which urljoin reads back as the same scheme and host."""
+    parts = urlsplit(base)
+    return (
+        parts.scheme in ("http", "https")
+        and parts[2:] == ("/", "", "")
+        and base == f"{parts.scheme}://{parts.netloc}/"
+    )
 
 
 def _news(new: list[Link]) -> bool:
@@ -299,7 +333,6 @@ class LiveSource(Source):
         spider = self.spider
         stats = spider.crawler.stats
         links = self.read_links(response) if links is None else links
-        digest = links_digest(links)
         edition = language_of(response.url)
         new: list[Link] = []
         pagers: list[Link] = []
@@ -312,7 +345,11 @@ class LiveSource(Source):
             (pagers if link.pager else new).append(link)
         tags = self.tags
         tag = page.kind == "listing" and article_key(response.url) in tags
-        if page.kind == "listing" and not new and response.meta.get("listing_digest") == digest:
+        # The digest tells a listing that repeats the page before it, and goes
+        # with every request made here: most pages make none (their pagers are
+        # other pages' block pagers), and need none.
+        digest = links_digest(links) if page.kind == "listing" and not new else None
+        if digest is not None and response.meta.get("listing_digest") == digest:
             stats.inc_value("oldsite/pagination/stopped")
             spider.logger.info("%s repeats the page before it: pagination stopped", response.url)
             pagers = []
@@ -324,6 +361,8 @@ class LiveSource(Source):
             pagers = [link for link in pagers if link.block is not None]
         if self.config.block_pagers == "once":
             pagers = [link for link in pagers if self.first_block_page(edition, link)]
+        if digest is None and (new or pagers):
+            digest = links_digest(links)
         for link in new:
             self.seen.add(link.url)
             yield spider.page_request(
