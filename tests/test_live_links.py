@@ -8,11 +8,12 @@ from urllib.parse import urljoin
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from scrapy.http import HtmlResponse
 
 from newscrawl.extract import xpaths
 from newscrawl.sources import live
-from newscrawl.sources.live import _target, canonical_href
+from newscrawl.sources.live import _target
 from newscrawl.urls import clean_url, is_page_href, should_follow
 from tests.test_urls import FRAGMENTS, PATHS, QUERIES, SITES, outcome, url_strings
 
@@ -37,10 +38,11 @@ PAGES = [
 
 
 @pytest.mark.parametrize("html", PAGES)
-def test_canonical_href_is_xpaths_canonical(html):
+def test_the_head_first_canonical_is_the_pages_first(html):
     html = html.format(a=CANONICAL.format("/first"), b=CANONICAL.format("/second"))
     root = HtmlResponse("http://old.example/", body=(html or " ").encode()).selector.root
-    assert canonical_href(root) == xpaths.CANONICAL(root)
+    page_wide = etree.XPath("string((//link[@rel='canonical']/@href)[1])")
+    assert xpaths.CANONICAL(root) == page_wide(root)
 
 
 def old_target(base, href, site, languages):
