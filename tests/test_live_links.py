@@ -79,7 +79,7 @@ HREFS = st.one_of(
 )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(BASES, HREFS, SITES, st.sampled_from([("en", "fa", "ar"), ("fa",)]))
 @example("http://old.example/", "http:///en/x", "http://old.example", ("en",))
 @example("https://old.example/", "http://old.example/en/x", "http://old.example", ("en",))
@@ -94,7 +94,7 @@ def test_target_is_the_old_rule(base, href, site, languages):
     )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(BASES, HREFS)
 @example("http://old.example/", "/en/a/./b")
 @example("http://old.example/", "/en/a;p")
