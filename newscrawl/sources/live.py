@@ -32,6 +32,7 @@ from newscrawl.extract.page import HTML_SPACE, Page
 from newscrawl.sources.base import Source
 from newscrawl.urls import (
     HOME_PATHS,
+    URL_CACHE_SIZE,
     article_key,
     clean_url,
     elsewhere,
@@ -213,7 +214,7 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
 ABSOLUTE = ("http://", "https://")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def _target(base: str, href: str, site: str, languages: tuple[str, ...]) -> str | None:
     """The URL to request for a link *href* on a page at *base*, or None
     when it leads to no page of this crawl."""
