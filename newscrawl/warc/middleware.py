@@ -231,7 +231,7 @@ class WarcMiddleware:
         self.stats.inc_value("warc/errors")
         if not self.failed:
             self.failed = True
-            what = response.url if response is not None else "the WARC files"
+            what = response.url if response is not None else "anything"
             kind = getattr(exc, "kind", None) or type(exc).__name__
             logger.error(
                 "Could not write %s to the WARC files in %s (%s: %s); the crawl "
