@@ -106,10 +106,11 @@ class WorkerProcess:
         if self.gone is not None:
             raise self.gone
         assert self.proc.stdin is not None
+        message = frame((method, args))  # before the answer is waited for: it may fail
         answer = asyncio.get_running_loop().create_future()
         self._waiting.append(answer)
         try:
-            self.proc.stdin.write(frame((method, args)))
+            self.proc.stdin.write(message)
             await self.proc.stdin.drain()
         except (ConnectionError, RuntimeError):
             pass  # the reader sees the end and fails every call waiting
@@ -224,7 +225,7 @@ def serve(incoming: BinaryIO, outgoing: int) -> None:
                 assert hosted is not None, "the worker's object was not made"
                 value = getattr(hosted, method)(*args)
             answer = frame((collect.take(), True, value))
-        except Exception as exc:
+        except Exception as exc:  # the object's error, or an answer that does not pickle
             answer = frame((collect.take(), False, (type(exc).__name__, str(exc))))
         _write(outgoing, answer)
 

@@ -119,3 +119,19 @@ def test_an_error_in_the_cleaning_is_the_items_error_not_the_workers():
     assert failed.value.kind == "TypeError" and "not iterable" in str(failed.value)
     assert [dict(i) for i in cleaned] == in_process(ITEMS[:1])
     assert run.crawler.stats.get_value("clean/in_process") is None
+
+
+def test_a_call_that_cannot_be_sent_leaves_the_answers_of_the_others_in_place():
+    run = Run()
+    worker = run.pipeline.worker
+
+    async def calls():
+        with pytest.raises(Exception, match="pickle|lambda"):
+            await worker.call("process_item", lambda: None)
+        return await asyncio.gather(*(worker.call("process_item", copy.deepcopy(i)) for i in ITEMS))
+
+    try:
+        cleaned = run.loop.run_until_complete(asyncio.wait_for(calls(), 30))
+    finally:
+        run.close()
+    assert [dict(i) for i in cleaned] == in_process(ITEMS)
