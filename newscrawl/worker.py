@@ -96,7 +96,9 @@ class WorkerProcess:
             _widen(pipe.fileno())
         worker = cls(proc, name)
         try:
-            await worker.call(OPEN, factory, *args)
+            # The crawl's log level: records it would drop are not sent.
+            level = logging.getLogger("newscrawl").getEffectiveLevel()
+            await worker.call(OPEN, level, factory, *args)
         except BaseException:
             await worker.close()
             raise
@@ -168,6 +170,9 @@ def _widen(fd: int) -> None:
 
 # --------------------------------------------------------------- the worker
 OPEN = "__open__"  # the first call: make the object
+# The loggers whose records a worker sends back (the project's, and those of
+# the libraries the hosted objects call).
+LOGGERS = ("newscrawl", "cdxj_indexer", "warcio", "trafilatura", "htmldate")
 
 
 class _Collect(logging.Handler):
@@ -198,7 +203,9 @@ def _write(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _make(factory: str, *args) -> Any:
+def _make(level: int, factory: str, *args) -> Any:
+    for name in LOGGERS:
+        logging.getLogger(name).setLevel(level)
     module, _, name = factory.partition(":")
     return getattr(importlib.import_module(module), name)(*args)
 
@@ -206,9 +213,8 @@ def _make(factory: str, *args) -> Any:
 def serve(incoming: BinaryIO, outgoing: int) -> None:
     """The worker's loop: answer each call until the end of input."""
     collect = _Collect()
-    for name in ("newscrawl", "cdxj_indexer", "warcio", "trafilatura", "htmldate"):
+    for name in LOGGERS:
         logging.getLogger(name).addHandler(collect)
-        logging.getLogger(name).setLevel(logging.DEBUG)
     hosted: Any = None
     while True:
         try:

@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import ipaddress
 import json
+import logging
 from datetime import UTC
 from io import BytesIO
 
@@ -568,3 +569,16 @@ def test_a_crawl_at_zlibs_level_writes_files_warcio_reads(tmp_path):
     recorder.close()
     (_, kind, warc, _, body), *_ = [r for r in read(tmp_path) if r[1] == "response"]
     assert body == PAGE * 100
+
+
+def test_the_writers_log_lines_land_in_the_crawls_log(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="newscrawl")
+    recorder = Recorder(tmp_path)
+    recorder.fetch(f"{SITE}/en/a")
+    recorder.close()
+    (path,) = warc_files(tmp_path)
+    lines = [(r.name, r.getMessage()) for r in caplog.records]
+    assert ("newscrawl.warc.writer", f"Writing WARC file {path}") in lines
+    assert any(
+        name == "newscrawl.warc.recorder" and "every exchange goes to" in m for name, m in lines
+    )

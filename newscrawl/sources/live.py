@@ -201,7 +201,7 @@ def page_links(response: HtmlResponse, site: str, languages: tuple[str, ...]) ->
         place = where(anchor, cache)
         more = place.brief_block and " ".join("".join(anchor.itertext()).split()) in MORE_LABELS
         if link is None:
-            pager = "page=" in url and is_pager(url, *here)  # is_pager's own first test
+            pager = is_pager(url, *here)
             block = place.block if pager else None
             page = dict(parse_qsl(urlsplit(url).query)).get("page") if block else None
             found[url] = Link(url, more, pager, block, page, place.tags)
